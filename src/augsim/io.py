@@ -1,0 +1,76 @@
+"""File formats and atomic writes.
+
+Arrays go to ``.npz`` files, tables to ``.csv`` (floats written with full round-trip
+precision, so a table read back is the table written). Every writer writes to a temporary file
+beside its target and renames it into place, so an interrupted job never leaves a partial file at
+a final output path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it to ``path``.
+
+    On an exception the temporary file is removed and ``path`` is left untouched.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_arrays(path: str | os.PathLike, **arrays: np.ndarray) -> None:
+    """Write named arrays to an ``.npz`` file atomically."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        np.savez(handle, **arrays)
+
+
+def read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """Read every array of an ``.npz`` file into memory."""
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
+
+
+def write_table(table: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a table to CSV atomically, floats at full round-trip precision."""
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.17g")
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a CSV table written by :func:`write_table`."""
+    import pandas as pd
+
+    return pd.read_csv(path, keep_default_na=False, na_values=["", "NaN", "nan"])
+
+
+def write_json(data: Any, path: str | os.PathLike) -> None:
+    """Write JSON atomically (sorted keys, so equal data gives equal bytes)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Read a JSON file."""
+    return json.loads(Path(path).read_text())
