@@ -1,0 +1,23 @@
+# Replication of the simulation studies of "When Does Synthetic Data Augmentation Improve
+# Score-Based Imbalanced Classification?" (arXiv 2606.26053). See README.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/augment.smk"
+include: "workflow/rules/fit.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

@@ -1,0 +1,32 @@
+"""Rule aggregate_results: the replicate table, its summary and the list of failures."""
+
+import logging
+
+import pandas as pd
+
+from augsim import io, tables
+from augsim.logs import setup_logging
+
+log = logging.getLogger("aggregate_results")
+
+
+def main(smk) -> None:
+    setup_logging(smk.log[0])
+    replicates = pd.concat([io.read_table(path) for path in smk.input], ignore_index=True)
+    replicates = replicates[tables.REPLICATE_COLUMNS].sort_values(tables.REPLICATE_COLUMNS[:9])
+    summary = tables.summarise(replicates)
+    failed = tables.failures(replicates)
+    io.write_table(replicates, smk.output.replicates)
+    io.write_table(summary, smk.output.summary)
+    io.write_table(failed, smk.output.failures)
+    log.info(
+        "%d replicate rows, %d summary rows, %d failures",
+        len(replicates),
+        len(summary),
+        len(failed),
+    )
+    tables.check_cells_have_results(summary)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

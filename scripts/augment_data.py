@@ -1,0 +1,31 @@
+"""Rule augment_data: synthetic minority rows per replicate, drawn once at the largest gamma."""
+
+import logging
+
+from augsim import io, study
+from augsim.logs import setup_logging
+
+log = logging.getLogger("augment_data")
+
+
+def main(smk) -> None:
+    setup_logging(smk.log[0])
+    dgp = study.build_dgp(smk.params.dgp)
+    train = io.read_arrays(smk.input.train)
+    arrays = study.augment_training(
+        train,
+        lambda: study.build_generator(smk.params.generator, dgp),
+        m_max=smk.params.m_max,
+        seed=smk.params.seed,
+        scenario=f"{smk.wildcards.dgp}/n{smk.wildcards.n}",
+        generator_key=smk.wildcards.generator,
+    )
+    io.write_arrays(smk.output[0], **arrays)
+    failed = int((arrays["error"] != "").sum())
+    log.info(
+        "%s: drew %s synthetic rows, %d failed", smk.params.generator, arrays["X"].shape, failed
+    )
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

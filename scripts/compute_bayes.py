@@ -1,0 +1,26 @@
+"""Rule compute_bayes: metrics of the true log-likelihood-ratio score at every prevalence."""
+
+import logging
+
+import pandas as pd
+
+from augsim import io, study
+from augsim.logs import setup_logging
+from augsim.population import bayes_metrics
+
+log = logging.getLogger("compute_bayes")
+
+
+def main(smk) -> None:
+    setup_logging(smk.log[0])
+    dgp = study.build_dgp(smk.params.dgp)
+    rows = []
+    for prevalence in smk.params.prevalences:
+        metrics = bayes_metrics(dgp, prevalence=prevalence)
+        log.info("%r at prevalence %.6g: %s", dgp, prevalence, metrics)
+        rows += [{"prevalence": prevalence, "metric": k, "value": v} for k, v in metrics.items()]
+    io.write_table(pd.DataFrame(rows), smk.output[0])
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

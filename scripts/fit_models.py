@@ -1,0 +1,36 @@
+"""Rule fit_models: one model per (replicate, gamma) of a chunk, for one method."""
+
+import logging
+
+from augsim import io, study
+from augsim.logs import setup_logging
+
+log = logging.getLogger("fit_models")
+
+
+def main(smk) -> None:
+    setup_logging(smk.log[0])
+    train = io.read_arrays(smk.input.train)
+    synthetic = io.read_arrays(smk.input.synthetic) if smk.input.synthetic else None
+    method = smk.wildcards.method
+    kind = method if method in (study.RAW, study.REWEIGHT) else "generator"
+    fits = study.fit_replicates(
+        train,
+        synthetic,
+        lambda: study.build_model(smk.params.model),
+        method_kind=kind,
+        gammas=smk.params.gammas,
+    )
+    io.write_arrays(smk.output[0], **fits)
+    log.info(
+        "%s %s: %d fits, %d failed, %.4f s per fit",
+        smk.params.model,
+        method,
+        len(fits["error"]),
+        int((fits["error"] != "").sum()),
+        float(fits["seconds"][fits["error"] == ""].mean()) if len(fits["error"]) else 0.0,
+    )
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,31 @@
+"""Rule simulate_data: the training replicates of one chunk of a scenario."""
+
+import logging
+
+from augsim import io, study
+from augsim.logs import setup_logging
+
+log = logging.getLogger("simulate_data")
+
+
+def main(smk) -> None:
+    setup_logging(smk.log[0])
+    dgp = study.build_dgp(smk.params.dgp)
+    n = int(smk.wildcards.n)
+    n0, n1 = study.class_sizes(n, smk.params.imbalance_ratio)
+    replicate_ids = study.chunk_replicates(int(smk.wildcards.chunk), **smk.params.chunking)
+    log.info("%r: n0=%d n1=%d replicates %s", dgp, n0, n1, replicate_ids.tolist())
+    arrays = study.simulate_training(
+        dgp,
+        n0=n0,
+        n1=n1,
+        replicate_ids=replicate_ids,
+        seed=smk.params.seed,
+        scenario=f"{smk.wildcards.dgp}/n{n}",
+    )
+    io.write_arrays(smk.output[0], **arrays)
+    log.info("wrote X %s to %s", arrays["X"].shape, smk.output[0])
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,25 @@
+"""Rule simulate_test_set: the one large balanced test set of a DGP."""
+
+import logging
+
+from augsim import io, study
+from augsim.logs import setup_logging
+
+log = logging.getLogger("simulate_test_set")
+
+
+def main(smk) -> None:
+    setup_logging(smk.log[0])
+    dgp = study.build_dgp(smk.params.dgp)
+    arrays = study.simulate_test(
+        dgp,
+        rows_per_class=smk.params.rows_per_class,
+        seed=smk.params.seed,
+        dgp_key=smk.wildcards.dgp,
+    )
+    io.write_arrays(smk.output[0], **arrays)
+    log.info("%r: wrote test set X %s", dgp, arrays["X"].shape)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,365 @@
+"""Synthetic minority generators: fitted on the real minority rows, then drawing ``m`` new rows.
+
+``make_generator(name, **params)`` builds one from the registry ``GENERATORS``. Every generator
+has ``fit(X_minority, rng) -> self`` with ``X_minority`` of shape (n1, d) and
+``sample(m, rng) -> (m, d)``:
+
+``oracle(dgp)``
+    Fresh draws from the true minority distribution: zero discrepancy.
+``biased_oracle(dgp, shift)``
+    The true minority distribution translated by ``shift``: a controlled discrepancy.
+``ros()``
+    Random oversampling: minority rows drawn uniformly with replacement.
+``smote(k_neighbors=5)``
+    SMOTE from imbalanced-learn.
+``gaussian(shrinkage="ledoit_wolf")``
+    A Gaussian with the minority sample mean and a shrunk sample covariance.
+
+Nested prefixes: the study draws ``m_max`` rows once per (replicate, generator) and uses the first
+``m`` rows for smaller gamma. Every generator therefore draws rows that are i.i.d. given its fitted
+state, so a prefix of a draw is itself a valid draw. The parametric generators expose
+``synthetic_components()``, the ``(weight, mean, cov)`` list of the distribution they sample, for
+:mod:`augsim.population`.
+
+Importing this module imports neither scikit-learn nor imbalanced-learn: ``smote`` and the
+Ledoit-Wolf ``gaussian`` import them when they are used.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from augsim.dgps import Component, GaussianMixtureDGP, check_count
+from augsim.seeds import integer_seed
+
+logger = logging.getLogger(__name__)
+
+
+class MinorityGenerator:
+    """Interface of a synthetic minority generator; subclasses set ``name`` and ``min_rows``."""
+
+    name: ClassVar[str]
+    #: the fewest minority rows ``fit`` accepts
+    min_rows: ClassVar[int] = 1
+    #: whether the constructor takes the true ``dgp`` (generators that sample the truth)
+    needs_dgp: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        self.dim_: int | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def fit(self, X_minority: np.ndarray, rng: np.random.Generator) -> MinorityGenerator:
+        """Fit on the real minority rows ``X_minority`` (n1, d); the input is never modified."""
+        _check_rng(rng)
+        X = _check_rows(X_minority, minimum=self.min_rows, generator=self.name)
+        self._fit(X, rng)
+        self.dim_ = X.shape[1]
+        logger.debug("fitted %r on %d minority rows of dimension %d", self, *X.shape)
+        return self
+
+    def sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw ``m`` synthetic minority rows; returns shape (m, d)."""
+        _check_rng(rng)
+        m = check_count("m", m)
+        if self.dim_ is None:
+            raise RuntimeError(f"generator {self.name!r} must be fitted before sampling")
+        rows = self._sample(m, rng)
+        if rows.shape != (m, self.dim_):  # a broken subclass must not pass silently
+            raise RuntimeError(f"{self.name!r} drew shape {rows.shape}, expected {(m, self.dim_)}")
+        return rows
+
+    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component] | None:
+        """The synthetic distribution as n1 -> infinity, as components; None means the truth.
+
+        Resampling generators (ros, smote) tend to the true minority distribution: their rows
+        are real rows or points between ever closer neighbours.
+        """
+        return None
+
+    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+        raise NotImplementedError
+
+    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError
+
+
+class Oracle(MinorityGenerator):
+    """Fresh draws from the true minority distribution of ``dgp``.
+
+    ``fit`` only checks the dimension. Nested prefixes: rows are independent draws from the DGP;
+    the prefix of an i.i.d. sequence is i.i.d.
+
+    Parameters
+    ----------
+    dgp : GaussianMixtureDGP
+        The data-generating process whose class-1 conditional is sampled.
+    """
+
+    name = "oracle"
+    min_rows = 0
+    needs_dgp = True
+
+    def __init__(self, *, dgp: GaussianMixtureDGP) -> None:
+        super().__init__()
+        if not isinstance(dgp, GaussianMixtureDGP):
+            raise ValueError(f"dgp must be a GaussianMixtureDGP, got {type(dgp).__name__}")
+        self.dgp = dgp
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dgp={self.dgp!r})"
+
+    def synthetic_components(self) -> list[Component]:
+        """The ``(weight, mean, cov)`` components of the sampled distribution: the DGP minority."""
+        return self.dgp.components(1)
+
+    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+        if X.shape[1] != self.dgp.dim:
+            raise ValueError(f"X_minority has {X.shape[1]} columns, the DGP has dim {self.dgp.dim}")
+
+    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        return self.dgp.sample_class(1, m, rng)
+
+
+class BiasedOracle(Oracle):
+    """The true minority distribution translated by a fixed vector: a controlled discrepancy.
+
+    Nested prefixes: rows are independent DGP draws plus a constant; the prefix of an i.i.d.
+    sequence is i.i.d.
+
+    Parameters
+    ----------
+    dgp : GaussianMixtureDGP
+        The data-generating process whose class-1 conditional is shifted.
+    shift : float or sequence of float
+        A number shifts along the first axis; a length-d sequence is the shift vector itself.
+    """
+
+    name = "biased_oracle"
+
+    def __init__(self, *, dgp: GaussianMixtureDGP, shift: float | Sequence[float]) -> None:
+        super().__init__(dgp=dgp)
+        self.shift = _shift_vector(shift, dgp.dim)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dgp={self.dgp!r}, shift={self.shift.tolist()})"
+
+    def synthetic_components(self) -> list[Component]:
+        """The DGP's minority components with means moved by ``shift``."""
+        return [Component(w, mu + self.shift, cov) for w, mu, cov in self.dgp.components(1)]
+
+    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component]:
+        """The shifted minority: the discrepancy does not vanish with n."""
+        return self.synthetic_components()
+
+    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        return self.dgp.sample_class(1, m, rng) + self.shift
+
+
+class RandomOversampler(MinorityGenerator):
+    """Random oversampling: rows drawn uniformly with replacement from the fitted minority rows.
+
+    Nested prefixes: each row is an independent uniform index into the fitted rows; the prefix of
+    an i.i.d. sequence is i.i.d.
+    """
+
+    name = "ros"
+
+    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+        self.rows_ = X.copy()
+
+    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        return self.rows_[rng.integers(0, len(self.rows_), size=m)]
+
+
+class Smote(MinorityGenerator):
+    """SMOTE (imbalanced-learn): points on segments from a minority row to one of its neighbours.
+
+    Each synthetic row is ``x_i + u (x_j - x_i)`` with ``i`` uniform over the minority rows, ``j``
+    uniform over the ``k_neighbors`` nearest other minority rows of ``x_i`` and ``u ~ U[0, 1)``.
+    Nested prefixes: imbalanced-learn draws ``(i, j, u)`` independently for every row, so rows are
+    i.i.d. given the fitted rows and the prefix of a draw is a valid draw. The prefix is *not* the
+    same rows as a smaller draw with the same seed (all indices are drawn before all steps): slice
+    one large draw, as the study does.
+
+    Parameters
+    ----------
+    k_neighbors : int, default 5
+        Neighbours per minority row; fitting needs at least ``k_neighbors + 1`` minority rows.
+    """
+
+    name = "smote"
+
+    def __init__(self, *, k_neighbors: int = 5) -> None:
+        super().__init__()
+        self.k_neighbors = check_count("k_neighbors", k_neighbors, minimum=1)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(k_neighbors={self.k_neighbors})"
+
+    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+        if len(X) < self.k_neighbors + 1:
+            raise ValueError(
+                f"smote with k_neighbors={self.k_neighbors} needs at least "
+                f"{self.k_neighbors + 1} minority rows, got {len(X)}"
+            )
+        self.rows_ = X.copy()
+
+    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        if m == 0:
+            return np.empty((0, self.rows_.shape[1]))
+        from imblearn.over_sampling import SMOTE
+
+        n1 = len(self.rows_)
+        # imblearn refuses a single class; neighbours are searched within the minority class only,
+        # so one dummy majority row changes neither the neighbours nor the random stream.
+        X = np.vstack([self.rows_, np.zeros((1, self.rows_.shape[1]))])
+        y = np.concatenate([np.ones(n1, dtype=np.int8), np.zeros(1, dtype=np.int8)])
+        smote = SMOTE(
+            k_neighbors=self.k_neighbors,
+            sampling_strategy={1: n1 + m},
+            random_state=integer_seed(rng),
+        )
+        X_res, y_res = smote.fit_resample(X, y)
+        return _new_smote_rows(X, X_res, y_res, m)
+
+
+def _new_smote_rows(X: np.ndarray, X_res: np.ndarray, y_res: np.ndarray, m: int) -> np.ndarray:
+    """The synthetic rows of a ``fit_resample`` output, checking it kept the inputs first."""
+    n = len(X)
+    if (
+        X_res.shape != (n + m, X.shape[1])
+        or not np.array_equal(X_res[:n], X)
+        or not np.all(y_res[n:] == 1)
+    ):
+        raise RuntimeError("imbalanced-learn SMOTE no longer appends m minority rows after X")
+    return np.array(X_res[n:], dtype=float)
+
+
+class GaussianFit(MinorityGenerator):
+    """A Gaussian with the minority sample mean and a shrunk sample covariance.
+
+    Nested prefixes: rows are ``mean + L z`` with independent standard normal ``z``; the prefix
+    of an i.i.d. sequence is i.i.d. A singular covariance (``shrinkage=0`` with n1 <= d) is
+    sampled on its support.
+
+    Parameters
+    ----------
+    shrinkage : "ledoit_wolf" or float in [0, 1], default "ledoit_wolf"
+        ``"ledoit_wolf"`` uses scikit-learn's ``sklearn.covariance.ledoit_wolf`` (the field's
+        standard, built on the 1/n covariance). A number ``a`` gives
+        ``(1 - a) S + a (trace(S) / d) I`` with ``S`` the unbiased (1/(n-1)) sample covariance.
+    """
+
+    name = "gaussian"
+    min_rows = 2
+
+    def __init__(self, *, shrinkage: str | float = "ledoit_wolf") -> None:
+        super().__init__()
+        self.shrinkage = _check_shrinkage(shrinkage)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(shrinkage={self.shrinkage!r})"
+
+    def synthetic_components(self) -> list[Component]:
+        """The fitted single component ``[(1.0, mean, cov)]``; available after ``fit``."""
+        if self.dim_ is None:
+            raise RuntimeError("generator 'gaussian' must be fitted before its components exist")
+        return [Component(1.0, self.mean_.copy(), self.covariance_.copy())]
+
+    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component]:
+        """The Gaussian with the true minority mean and covariance (shrinkage vanishes)."""
+        components = dgp.components(1)
+        mean = sum(w * mu for w, mu, _ in components)
+        second = sum(w * (cov + np.outer(mu, mu)) for w, mu, cov in components)
+        return [Component(1.0, mean, second - np.outer(mean, mean))]
+
+    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+        self.mean_ = X.mean(axis=0)
+        self.covariance_ = _shrunk_covariance(X, self.shrinkage)
+        values, vectors = np.linalg.eigh(self.covariance_)
+        # eigh rather than Cholesky: a singular covariance is still sampled, on its support
+        self._factor = vectors * np.sqrt(np.clip(values, 0.0, None))
+
+    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        z = rng.standard_normal((m, len(self.mean_)))
+        return self.mean_ + z @ self._factor.T
+
+
+def _shrunk_covariance(X: np.ndarray, shrinkage: str | float) -> np.ndarray:
+    """Covariance (d, d) of the rows of ``X`` (n, d), shrunk towards a multiple of I."""
+    if shrinkage == "ledoit_wolf":
+        from sklearn.covariance import ledoit_wolf
+
+        covariance, _ = ledoit_wolf(X)
+        return np.asarray(covariance, dtype=float)
+    sample = np.atleast_2d(np.cov(X, rowvar=False))
+    target = np.trace(sample) / len(sample) * np.eye(len(sample))
+    return (1.0 - shrinkage) * sample + shrinkage * target
+
+
+def _check_shrinkage(value: str | float) -> str | float:
+    if isinstance(value, str) and value == "ledoit_wolf":
+        return value
+    if not isinstance(value, str) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = np.nan
+        if 0.0 <= number <= 1.0:
+            return number
+    raise ValueError(f"shrinkage must be 'ledoit_wolf' or a number in [0, 1], got {value!r}")
+
+
+def _shift_vector(shift: float | Sequence[float], dim: int) -> np.ndarray:
+    try:
+        vector = np.asarray(shift, dtype=float)
+    except (TypeError, ValueError):
+        vector = np.array(np.nan)
+    if vector.ndim == 0:
+        vector = np.concatenate([[vector], np.zeros(dim - 1)])
+    if vector.shape != (dim,) or not np.all(np.isfinite(vector)):
+        raise ValueError(
+            f"shift must be a finite number (along the first axis) or {dim} finite numbers "
+            f"(dim = {dim}), got {shift!r}"
+        )
+    return vector
+
+
+def _check_rows(X: np.ndarray, *, minimum: int, generator: str) -> np.ndarray:
+    """``X`` as a float array (n, d) with at least ``minimum`` rows; read, never written to."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] < 1:
+        raise ValueError(f"X_minority must have shape (n1, d) with d >= 1, got {X.shape}")
+    if len(X) < minimum:
+        raise ValueError(f"{generator!r} needs at least {minimum} minority rows, got {len(X)}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X_minority must be finite")
+    return X
+
+
+def _check_rng(rng: np.random.Generator) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+
+
+GENERATORS: dict[str, type[MinorityGenerator]] = {
+    cls.name: cls for cls in (Oracle, BiasedOracle, RandomOversampler, Smote, GaussianFit)
+}
+
+
+def make_generator(name: str, **params) -> MinorityGenerator:
+    """Build the registered generator ``name`` with its keyword ``params``."""
+    if name not in GENERATORS:
+        raise ValueError(
+            f"unknown generator {name!r}; valid names: {', '.join(sorted(GENERATORS))}"
+        )
+    try:
+        return GENERATORS[name](**params)
+    except TypeError as err:  # missing or unexpected keyword
+        raise ValueError(f"generator {name!r}: {err}") from None

@@ -1,0 +1,421 @@
+"""Score models: binary logistic regression on raw or quadratic features.
+
+Every model minimises the scikit-learn objective (with intercept ``b`` left unpenalised)::
+
+    L(coef, b) = sum_i s_i * logloss(y_i, x_i @ coef + b) + ||coef||^2 / (2 C)
+
+sklearn divides the whole objective by ``sum_i s_i``, which leaves the minimiser unchanged, so the
+two solvers agree for the same ``C``. ``C = np.inf`` is the unpenalised maximum-likelihood fit.
+
+Solvers
+-------
+``"newton"`` (default)
+    Damped Newton (IRLS) on standardised features with a Cholesky solve. A full step is kept when
+    the slope of the objective at its end is still non-positive (then, by convexity, the
+    objective decreased all along it); otherwise an Armijo backtracking search on the objective
+    decides, so the objective never increases. It stops once half the squared Newton decrement,
+    an estimate of ``L - min L``, is below ``tol * sum(s)`` (``tol`` on sklearn's scale); that
+    last step is still taken, which squares the remaining error.
+``"sklearn"``
+    The reference: ``LogisticRegression(C=C, solver="lbfgs", tol=1e-10, max_iter=10_000)``.
+    scikit-learn is imported only here, so ``import augsim.models`` does not import it.
+
+Separable data
+--------------
+With finite ``C`` the objective is strongly convex in ``coef`` and convex in ``b``, so the optimum
+is finite even when the classes are linearly separable; its size is then set by ``C`` (roughly
+``log(C)`` over the margin), not by the data. Such fits log a warning (``logging``, not
+``warnings``, so that tens of thousands of fits in a study never abort). With ``C = np.inf`` and
+separable data no optimum exists: the solver stops at ``max_iter`` with ``converged_ = False``
+and a logged warning.
+"""
+
+import logging
+import numbers
+import time
+import warnings
+from typing import ClassVar, NamedTuple, Self
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.linalg import LinAlgError, cho_factor, cho_solve
+from scipy.special import expit
+
+logger = logging.getLogger(__name__)
+
+SOLVERS = ("newton", "sklearn")
+PARAMS = ("C", "solver", "tol", "max_iter")
+
+_SKLEARN_TOL = 1e-10
+_SKLEARN_MAX_ITER = 10_000
+_ARMIJO = 1e-4
+_MAX_HALVINGS = 50
+# Relative size of L below which a double-precision sum of log-losses cannot resolve a decrease.
+_ROUNDOFF = 1e3 * np.finfo(np.float64).eps
+# A standardised coefficient this large multiplies the odds by e^50 per standard deviation:
+# only (quasi-)separation produces that.
+_LARGE_COEF = 50.0
+
+
+class _Fit(NamedTuple):
+    coef: NDArray[np.float64]
+    intercept: float
+    n_iter: int
+    converged: bool
+    scores: NDArray[np.float64]  # training decision values, shape (n,)
+    std_coef: NDArray[np.float64]  # coefficients per feature standard deviation, shape (p,)
+
+
+def quadratic_features(X: ArrayLike) -> NDArray[np.float64]:
+    """Linear and quadratic features.
+
+    Parameters
+    ----------
+    X : array-like, shape (n, d)
+
+    Returns
+    -------
+    ndarray, shape (n, d + d * (d + 1) / 2)
+        Columns ``x_1, ..., x_d`` followed by the products ``x_i * x_j`` for ``i <= j`` in
+        row-major order: ``x_1 x_1, x_1 x_2, ..., x_1 x_d, x_2 x_2, ..., x_d x_d``
+        (the order of ``numpy.triu_indices(d)``).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D with shape (n, d), got shape {X.shape}")
+    rows, cols = np.triu_indices(X.shape[1])
+    return np.hstack([X, X[:, rows] * X[:, cols]])
+
+
+class LogisticModel:
+    """Logistic regression with intercept on the raw features.
+
+    Parameters
+    ----------
+    C : float, default 1e6
+        Inverse L2 strength, as in scikit-learn; ``np.inf`` for no penalty.
+    solver : {"newton", "sklearn"}, default "newton"
+    tol : float, default 1e-10
+        Newton solver only: objective gap per unit sample weight (sklearn's scaling) at which
+        to stop.
+    max_iter : int, default 100
+        Newton solver only: maximum number of Newton iterations.
+
+    Attributes
+    ----------
+    coef_ : ndarray, shape (p,)
+        Coefficients of the model's features (``p = d`` here).
+    intercept_ : float
+    n_iter_ : int
+    converged_ : bool
+    n_features_in_ : int
+        Number of raw features ``d`` seen in ``fit``.
+    """
+
+    name: ClassVar[str] = "logistic"
+
+    def __init__(
+        self, *, C: float = 1e6, solver: str = "newton", tol: float = 1e-10, max_iter: int = 100
+    ) -> None:
+        self.C = _check_C(C)
+        if solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
+        self.solver = solver
+        if not isinstance(tol, numbers.Real) or not 0 < tol < 1:
+            raise ValueError(f"tol must be a float in (0, 1), got {tol!r}")
+        self.tol = float(tol)
+        if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 1:
+            raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
+        self.max_iter = int(max_iter)
+
+    def features(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Model features of raw rows: shape (n, d) -> (n, p); the identity here."""
+        return X
+
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
+        """Fit on rows ``X`` (n, d), labels ``y`` (n,) in {0, 1} and weights (n,) >= 0."""
+        X, y, s = _check_fit_inputs(X, y, sample_weight)
+        F = self.features(X)
+        start = time.perf_counter()
+        if self.solver == "newton":
+            fit = _fit_newton(F, y, s, C=self.C, tol=self.tol, max_iter=self.max_iter)
+        else:
+            fit = _fit_sklearn(F, y, s, C=self.C)
+        self.coef_, self.intercept_, self.n_iter_, self.converged_ = fit[:4]
+        self.n_features_in_ = X.shape[1]
+        logger.debug(
+            "%s fit: n=%d p=%d minority weight share=%.4f C=%g solver=%s n_iter=%d %.2f ms",
+            self.name, F.shape[0], F.shape[1], s @ y / s.sum(), self.C, self.solver,
+            self.n_iter_, 1e3 * (time.perf_counter() - start),
+        )  # fmt: skip
+        _log_degenerate_fit(self, fit, y, s)
+        return self
+
+    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Linear score ``features(X) @ coef_ + intercept_``: shape (n, d) -> (n,)."""
+        if not hasattr(self, "coef_"):
+            raise ValueError(f"this {self.name} model is not fitted yet: call fit first")
+        X = _check_X(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features but the model was fitted on {self.n_features_in_}"
+            )
+        return self.features(X) @ self.coef_ + self.intercept_
+
+
+class QuadraticLogisticModel(LogisticModel):
+    """Logistic regression on ``quadratic_features(X)``; ``coef_`` has shape (d + d(d+1)/2,)."""
+
+    name: ClassVar[str] = "logistic_quadratic"
+
+    def features(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Model features of raw rows: shape (n, d) -> (n, d + d(d+1)/2)."""
+        return quadratic_features(X)
+
+
+MODELS: dict[str, type[LogisticModel]] = {
+    LogisticModel.name: LogisticModel,
+    QuadraticLogisticModel.name: QuadraticLogisticModel,
+}
+
+
+def make_model(name: str, **params: object) -> LogisticModel:
+    """Build the registered model ``name`` with keyword options ``params`` (see ``PARAMS``)."""
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; valid names: {', '.join(MODELS)}")
+    unknown = sorted(set(params) - set(PARAMS))
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} for model {name!r}; valid: {PARAMS}")
+    return MODELS[name](**params)
+
+
+# --- input checks ------------------------------------------------------------------------------
+
+
+def _check_C(C: object) -> float:
+    if isinstance(C, bool) or not isinstance(C, numbers.Real) or not C > 0:
+        raise ValueError(f"C must be a float > 0 (np.inf for no penalty), got {C!r}")
+    return float(C)
+
+
+def _check_X(X: ArrayLike) -> NDArray[np.float64]:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X must be a non-empty 2-D array (n, d), got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinite values")
+    return X
+
+
+def _check_fit_inputs(
+    X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    X = _check_X(X)
+    n = X.shape[0]
+    y = np.asarray(y)
+    if y.shape != (n,):
+        raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
+    if y.dtype.kind not in "biuf" or not np.all((y == 0) | (y == 1)):
+        raise ValueError("y must contain only the labels 0 and 1 (class 1 is the minority)")
+    y = y.astype(np.float64)
+    if sample_weight is None:
+        s = np.ones(n)
+    else:
+        s = np.asarray(sample_weight, dtype=np.float64)
+        if s.shape != (n,):
+            raise ValueError(f"sample_weight must have shape ({n},) to match X, got {s.shape}")
+        if not (np.isfinite(s).all() and (s >= 0).all()):
+            raise ValueError("sample_weight must be finite and >= 0")
+    if not (s @ y > 0 and s @ (1.0 - y) > 0):
+        raise ValueError("y must contain both classes 0 and 1, each with positive sample_weight")
+    return X, y, s
+
+
+# --- Newton solver -----------------------------------------------------------------------------
+
+
+class _Problem(NamedTuple):
+    """Standardised design ``Zt`` (p + 1, n) with a last row of ones; labels, weights (n,);
+    penalty weights ``pen`` (p + 1,) on the standardised coefficients (0 for the intercept)."""
+
+    Zt: NDArray[np.float64]
+    y: NDArray[np.float64]
+    s: NDArray[np.float64]
+    pen: NDArray[np.float64]
+
+
+class _Point(NamedTuple):
+    """An iterate: coefficients (p + 1,), scores (n,), probabilities (n,), gradient (p + 1,)."""
+
+    beta: NDArray[np.float64]
+    eta: NDArray[np.float64]
+    prob: NDArray[np.float64]
+    grad: NDArray[np.float64]
+
+
+def _fit_newton(
+    F: NDArray[np.float64],
+    y: NDArray[np.float64],
+    s: NDArray[np.float64],
+    *,
+    C: float,
+    tol: float,
+    max_iter: int,
+) -> _Fit:
+    """Fit on features ``F`` (n, p): standardise, run Newton, map back to the raw space."""
+    Zt, mean, scale = _standardised_design(F)
+    # Newton is affine-invariant: standardising only conditions the Cholesky solve, and the
+    # penalty 1/(C scale^2) keeps the objective on the raw coefficients.
+    pen = np.append(1.0 / (C * scale**2), 0.0)
+    point, n_iter, converged = _newton(_Problem(Zt, y, s, pen), tol=tol, max_iter=max_iter)
+    std_coef = point.beta[:-1]
+    coef = std_coef / scale
+    intercept = float(point.beta[-1] - coef @ mean)
+    return _Fit(coef, intercept, n_iter, converged, point.eta, std_coef)
+
+
+def _standardised_design(
+    F: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Centred, unit-variance features as rows, plus a row of ones: (p + 1, n); mean, scale (p,)."""
+    n, p = F.shape
+    Zt = np.empty((p + 1, n))
+    Zt[:-1] = F.T  # rows: every reduction and product below runs over contiguous memory
+    mean = Zt[:-1].mean(axis=1)
+    Zt[:-1] -= mean[:, None]
+    scale = np.sqrt(np.einsum("ij,ij->i", Zt[:-1], Zt[:-1]) / n)
+    # A constant column leaves only round-off after centring: zero it, so its coefficient is 0.
+    constant = scale <= 1e-12 * (1.0 + np.abs(mean))
+    scale[constant] = 1.0
+    Zt[:-1][constant] = 0.0
+    Zt[:-1] /= scale[:, None]
+    Zt[-1] = 1.0
+    return Zt, mean, scale
+
+
+def _newton(problem: _Problem, *, tol: float, max_iter: int) -> tuple[_Point, int, bool]:
+    """Damped Newton from the intercept-only fit; returns the last point, iterations, converged."""
+    y, s = problem.y, problem.s
+    beta = np.zeros(problem.Zt.shape[0])
+    # On centred features the best intercept-only fit is the log-odds of the weighted prevalence.
+    beta[-1] = np.log((s @ y) / (s @ (1.0 - y)))
+    point = _evaluate(problem, beta)
+    # sklearn's objective is ours divided by sum(s): tol bounds the gap on that scale.
+    gap_tol = tol * s.sum()
+    for n_iter in range(1, max_iter + 1):
+        delta, decrement = _newton_step(problem, point)
+        # Half the squared Newton decrement estimates the gap to the minimum; the last step is
+        # still taken, which squares the remaining error.
+        done = decrement / 2 <= gap_tol
+        new = _line_search(problem, point, delta, decrement, final=done)
+        if new is None:
+            f = _objective(problem, point.beta, point.eta)
+            return point, n_iter, done or decrement / 2 <= _ROUNDOFF * abs(f)
+        point = new
+        if done:
+            return point, n_iter, True
+    return point, max_iter, False
+
+
+def _evaluate(problem: _Problem, beta: NDArray[np.float64]) -> _Point:
+    eta = beta @ problem.Zt
+    prob = expit(eta)
+    grad = problem.Zt @ (problem.s * (prob - problem.y)) + problem.pen * beta
+    return _Point(beta, eta, prob, grad)
+
+
+def _objective(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.float64]) -> float:
+    # logaddexp(0, eta) = log(1 + e^eta) without overflow; minus y * eta gives the log-loss.
+    loss = np.logaddexp(0.0, eta) - problem.y * eta
+    return float(problem.s @ loss + 0.5 * (problem.pen @ (beta * beta)))
+
+
+def _newton_step(problem: _Problem, point: _Point) -> tuple[NDArray[np.float64], float]:
+    """Newton step (p + 1,) and squared Newton decrement ``g' H^-1 g``."""
+    Zt = problem.Zt
+    hess = (Zt * (problem.s * point.prob * (1.0 - point.prob))) @ Zt.T
+    hess.flat[:: hess.shape[0] + 1] += problem.pen
+    try:
+        delta = -cho_solve(cho_factor(hess, check_finite=False), point.grad, check_finite=False)
+    except LinAlgError:
+        # Singular only without a penalty (C = inf) on separated classes, where the weights
+        # underflow: the minimum-norm step is the best available.
+        delta = -np.linalg.lstsq(hess, point.grad, rcond=None)[0]
+    return delta, float(-(point.grad @ delta))
+
+
+def _line_search(
+    problem: _Problem,
+    point: _Point,
+    delta: NDArray[np.float64],
+    decrement: float,
+    *,
+    final: bool,
+) -> _Point | None:
+    """Next point along ``delta`` (p + 1,) that does not increase the objective; None if none.
+
+    At the ``final`` step only the full step is tried, and any non-increase is accepted.
+    """
+    new = _evaluate(problem, point.beta + delta)
+    # The objective is convex along delta: a non-positive slope at the full step means it
+    # decreased all the way there, so the full step beats any shorter one, with no logs needed.
+    if new.grad @ delta <= 0.0:
+        return new
+    f = _objective(problem, point.beta, point.eta)
+    armijo = 0.0 if final else _ARMIJO
+    for halvings in range(1 if final else _MAX_HALVINGS):
+        t = 0.5**halvings
+        beta = point.beta + t * delta
+        if _objective(problem, beta, beta @ problem.Zt) <= f - armijo * t * decrement:
+            return _evaluate(problem, beta)
+    return None
+
+
+# --- reference solver and diagnostics ----------------------------------------------------------
+
+
+def _fit_sklearn(
+    F: NDArray[np.float64], y: NDArray[np.float64], s: NDArray[np.float64], *, C: float
+) -> _Fit:
+    """The scikit-learn reference fit on features ``F`` (n, p)."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    # C=np.inf, not the deprecated penalty=None (sklearn >= 1.8), means no penalty.
+    model = LogisticRegression(C=C, solver="lbfgs", tol=_SKLEARN_TOL, max_iter=_SKLEARN_MAX_ITER)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(F, y, sample_weight=s)
+    converged = True
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            converged = False
+            logger.warning("sklearn reference did not converge: %s", w.message)
+        else:  # only convergence is ours to handle; everything else goes to the caller's filters
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    coef = model.coef_[0].copy()
+    intercept = float(model.intercept_[0])
+    n_iter = int(model.n_iter_[0])
+    return _Fit(coef, intercept, n_iter, converged, F @ coef + intercept, coef * F.std(axis=0))
+
+
+def _log_degenerate_fit(
+    model: LogisticModel, fit: _Fit, y: NDArray[np.float64], s: NDArray[np.float64]
+) -> None:
+    """Log a warning for a fit that did not converge or sits on (quasi-)separated classes."""
+    if not fit.converged:
+        logger.warning(
+            "%s (%s solver, C=%g) stopped after %d iterations without converging",
+            model.name, model.solver, model.C, fit.n_iter,
+        )  # fmt: skip
+    used = s > 0
+    lowest_positive = fit.scores.min(where=used & (y == 1), initial=np.inf)
+    highest_negative = fit.scores.max(where=used & (y == 0), initial=-np.inf)
+    largest = float(np.max(np.abs(fit.std_coef), initial=0.0))
+    if lowest_positive >= highest_negative or largest > _LARGE_COEF:
+        logger.warning(
+            "%s: the classes are (nearly) linearly separable (largest standardised coefficient "
+            "%.3g); the coefficients are finite only through the penalty C=%g, which sets "
+            "their size",
+            model.name, largest, model.C,
+        )  # fmt: skip

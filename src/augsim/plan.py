@@ -1,0 +1,185 @@
+"""The study plan: what a validated config asks to be simulated, augmented, fitted and drawn.
+
+The Snakemake workflow asks this module for its targets and parameters, so the expansion of a
+config into jobs is plain Python, tested without Snakemake. Names used here:
+
+scenario
+    A (DGP instance, training size n) pair; its replicates are the unit of simulation.
+cell
+    A (DGP instance, n, model instance, method) combination with the gammas it is fitted at.
+method
+    ``raw``, ``reweight`` or a generator instance name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from augsim.study import RAW, REWEIGHT, class_sizes, synthetic_count
+
+FIGURES = (
+    "well_specified",
+    "misspecified",
+    "rate",
+    "decomposition",
+    "misspecification_sweep",
+    "population",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Cell:
+    """One fitted combination and the gammas it is fitted at."""
+
+    dgp: str
+    n: int
+    model: str
+    method: str
+    gammas: tuple[float, ...]
+
+
+def check_config(config: dict) -> None:
+    """Cross-key checks that a JSON schema cannot express; raises ``ValueError`` naming the key."""
+    from augsim import dgps, generators, models
+
+    for section, registry in (
+        ("dgps", dgps.DGPS),
+        ("generators", generators.GENERATORS),
+        ("models", models.MODELS),
+    ):
+        for key, spec in config[section].items():
+            if spec["name"] not in registry:
+                raise ValueError(
+                    f"{section}.{key}.name = {spec['name']!r} is unknown; "
+                    f"valid names: {', '.join(sorted(registry))}"
+                )
+    for key in config["generators"]:
+        if key in (RAW, REWEIGHT):
+            raise ValueError(f"generators.{key}: {key!r} is reserved for a method; rename it")
+    for name, experiment in config["experiments"].items():
+        _check_experiment(config, name, experiment)
+    for figure, spec in config["figures"].items():
+        _check_figure(config, figure, spec)
+
+
+def _check_experiment(config: dict, name: str, experiment: dict) -> None:
+    where = f"experiments.{name}"
+    for key, section in (("dgps", "dgps"), ("models", "models")):
+        for item in experiment[key]:
+            if item not in config[section]:
+                raise ValueError(
+                    f"{where}.{key}: {item!r} is not defined in {section}; "
+                    f"defined: {', '.join(sorted(config[section]))}"
+                )
+    for method in experiment["methods"]:
+        if method not in config["generators"] and method not in (RAW, REWEIGHT):
+            raise ValueError(
+                f"{where}.methods: {method!r} is neither raw, reweight nor a generator; "
+                f"generators: {', '.join(sorted(config['generators']))}"
+            )
+    for n in experiment["n"]:
+        try:
+            class_sizes(n, config["imbalance_ratio"])
+        except ValueError as err:
+            raise ValueError(f"{where}.n: {err}") from None
+    for key in ("dgps", "models", "methods", "n", "gammas"):
+        if len(set(map(str, experiment[key]))) != len(experiment[key]):
+            raise ValueError(f"{where}.{key} has duplicates: {experiment[key]}")
+
+
+def _check_figure(config: dict, figure: str, spec: dict) -> None:
+    experiment = spec.get("experiment")
+    if experiment is not None and experiment not in config["experiments"]:
+        raise ValueError(
+            f"figures.{figure}.experiment = {experiment!r} is not defined in experiments"
+        )
+    for dgp in spec.get("dgps", [spec["dgp"]] if "dgp" in spec else []):
+        if dgp not in config["dgps"]:
+            raise ValueError(f"figures.{figure}: DGP {dgp!r} is not defined in dgps")
+
+
+def cells(config: dict) -> list[Cell]:
+    """Every fitted cell of the study, gammas merged over the experiments that share it."""
+    gammas: dict[tuple, set[float]] = defaultdict(set)
+    for experiment in config["experiments"].values():
+        for dgp in experiment["dgps"]:
+            for n in experiment["n"]:
+                for model in experiment["models"]:
+                    gammas[(dgp, n, model, RAW)].add(0.0)
+                    for method in experiment["methods"]:
+                        if method != RAW:
+                            gammas[(dgp, n, model, method)].update(map(float, experiment["gammas"]))
+    return sorted(Cell(*key, tuple(sorted(values))) for key, values in gammas.items())
+
+
+def scenarios(config: dict) -> list[tuple[str, int]]:
+    """The (DGP instance, n) pairs that need training replicates."""
+    return sorted({(cell.dgp, cell.n) for cell in cells(config)})
+
+
+def augmentations(config: dict) -> dict[tuple[str, int, str], int]:
+    """Synthetic rows to draw per (DGP instance, n, generator): m at the largest gamma."""
+    largest: dict[tuple[str, int, str], int] = {}
+    for cell in cells(config):
+        if cell.method in config["generators"]:
+            n0, n1 = class_sizes(cell.n, config["imbalance_ratio"])
+            m = synthetic_count(max(cell.gammas), n0, n1)
+            key = (cell.dgp, cell.n, cell.method)
+            largest[key] = max(m, largest.get(key, 0))
+    return largest
+
+
+def find_cell(config: dict, dgp: str, n: int, model: str, method: str) -> Cell:
+    """The cell with these wildcards."""
+    for cell in cells(config):
+        if (cell.dgp, cell.n, cell.model, cell.method) == (dgp, int(n), model, method):
+            return cell
+    raise ValueError(f"no cell {dgp}/n{n}/{model}/{method} in the config")
+
+
+def chunks(config: dict) -> range:
+    """Chunk indices: replicates grouped ``chunk_size`` at a time."""
+    return range(-(-config["replicates"] // config["chunk_size"]))
+
+
+def evaluation_prevalences(config: dict, n: int) -> dict[str, float]:
+    """The prevalences a fit of training size ``n`` is evaluated at, by label."""
+    n0, n1 = class_sizes(n, config["imbalance_ratio"])
+    labelled = {"training": n1 / (n0 + n1)}
+    labelled.update({f"fixed_{p:g}": float(p) for p in config["extra_prevalences"]})
+    return labelled
+
+
+def bayes_prevalences(config: dict, dgp: str) -> list[float]:
+    """Every prevalence at which the Bayes reference of ``dgp`` is needed."""
+    needed = {
+        p
+        for scenario_dgp, n in scenarios(config)
+        if scenario_dgp == dgp
+        for p in evaluation_prevalences(config, n).values()
+    }
+    return sorted(needed)
+
+
+def used(config: dict, section: str) -> list[str]:
+    """Instances of ``section`` (dgps, models or generators) that some cell uses."""
+    field = {"dgps": "dgp", "models": "model", "generators": "method"}[section]
+    names = {getattr(cell, field) for cell in cells(config)}
+    return sorted(name for name in names if name in config[section])
+
+
+def unique(items: Iterable) -> list:
+    """Items in first-seen order without repeats."""
+    return list(dict.fromkeys(items))
+
+
+def population_cells(config: dict) -> list[dict]:
+    """Linear-model cells whose gamma curve has a population counterpart (the n -> inf limit)."""
+    linear = {key for key, spec in config["models"].items() if spec["name"] == "logistic"}
+    return [
+        {"dgp": cell.dgp, "n": cell.n, "method": cell.method, "gammas": list(cell.gammas)}
+        for cell in cells(config)
+        if cell.model in linear
+    ]

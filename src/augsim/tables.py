@@ -1,0 +1,87 @@
+"""Replicate-level tables and their summaries.
+
+The replicate table has one row per (dgp, n, model, method, gamma, replicate, evaluation,
+source, metric). A summary row describes one cell of that table over replicates: the mean
+value, the mean paired difference from ``raw`` on the same replicate (the same training data),
+the mean regret against the Bayes score, each with a standard error and a 95% t interval,
+and how many replicates failed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+log = logging.getLogger(__name__)
+
+CELL = ["dgp", "n", "model", "method", "gamma", "evaluation", "source", "metric"]
+PAIR = ["dgp", "n", "model", "evaluation", "source", "metric", "replicate"]
+REPLICATE_COLUMNS = [
+    *CELL[:5],
+    "replicate",
+    *CELL[5:],
+    "prevalence",
+    "value",
+    "bayes",
+    "regret",
+    "error",
+]
+
+
+def with_paired_difference(replicates: pd.DataFrame) -> pd.DataFrame:
+    """Add ``difference``: value minus the same replicate's ``raw`` value."""
+    raw = replicates.loc[replicates["method"] == "raw", [*PAIR, "value"]]
+    raw = raw.rename(columns={"value": "raw_value"})
+    merged = replicates.merge(raw, on=PAIR, how="left", validate="many_to_one")
+    merged["difference"] = merged["value"] - merged["raw_value"]
+    return merged.drop(columns="raw_value")
+
+
+def summarise(replicates: pd.DataFrame) -> pd.DataFrame:
+    """One summary row per cell: means, standard errors and 95% intervals over replicates."""
+    table = with_paired_difference(replicates)
+    table["failed"] = table["error"].fillna("").astype(str) != ""
+    grouped = table.groupby(CELL, sort=True, dropna=False)
+    summary = grouped.agg(
+        prevalence=("prevalence", "first"),
+        bayes=("bayes", "first"),
+        n_failed=("failed", "sum"),
+    )
+    for column, prefix in (("value", ""), ("difference", "diff_"), ("regret", "regret_")):
+        summary = summary.join(_mean_and_interval(grouped[column], prefix))
+    summary["n_ok"] = grouped["value"].count()
+    return summary.reset_index()
+
+
+def _mean_and_interval(values: pd.core.groupby.SeriesGroupBy, prefix: str) -> pd.DataFrame:
+    count = values.count()
+    mean = values.mean()
+    se = values.std(ddof=1) / np.sqrt(count)
+    # t quantile: replicates are few enough (often 100) for the normal quantile to be optimistic
+    half_width = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * se
+    return pd.DataFrame(
+        {
+            f"{prefix}mean": mean,
+            f"{prefix}se": se,
+            f"{prefix}ci_low": mean - half_width,
+            f"{prefix}ci_high": mean + half_width,
+        }
+    )
+
+
+def failures(replicates: pd.DataFrame) -> pd.DataFrame:
+    """One row per failed fit: the cell, the replicate and the error text."""
+    failed = replicates[replicates["error"].fillna("").astype(str) != ""]
+    keys = [*CELL[:5], "replicate", "error"]
+    return failed[keys].drop_duplicates().reset_index(drop=True)
+
+
+def check_cells_have_results(summary: pd.DataFrame) -> None:
+    """Stop when a cell has no successful replicate: nothing can be said about it."""
+    empty = summary[summary["n_ok"] == 0]
+    if len(empty):
+        cells = empty[CELL[:5]].drop_duplicates().to_string(index=False)
+        raise RuntimeError(f"every replicate failed in these cells:\n{cells}")

@@ -1,0 +1,23 @@
+rule evaluate_models:
+    input:
+        fits=fit_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
+        test=f"{RESULTS}/data/{{dgp}}/test.npz",
+        bayes=f"{RESULTS}/bayes/{{dgp}}.csv",
+    output:
+        metrics_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
+    params:
+        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        model=lambda wildcards: config["models"][wildcards.model],
+        prevalences=lambda wildcards: plan.evaluation_prevalences(config, int(wildcards.n)),
+    log:
+        f"{LOGS}/evaluate_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.log",
+    benchmark:
+        f"{BENCHMARKS}/evaluate_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    conda:
+        ENV
+    script:
+        "../../scripts/evaluate_models.py"

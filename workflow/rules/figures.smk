@@ -1,0 +1,135 @@
+# One rule per figure. Each reads only the aggregated tables, so restyling a figure never
+# refits a model. Plotting is cheap: every plot rule runs on the submitting machine.
+localrules:
+    plot_well_specified,
+    plot_misspecified,
+    plot_rate,
+    plot_decomposition,
+    plot_misspecification_sweep,
+    plot_population,
+
+
+def figure_params(figure):
+    return {
+        "spec": config["figures"].get(figure, {}),
+        "experiments": config["experiments"],
+        "dgps": config["dgps"],
+    }
+
+
+rule plot_well_specified:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+        population=f"{RESULTS}/tables/population.csv",
+    output:
+        report(
+            figure_paths("well_specified")[0],
+            caption="../report/well_specified.rst",
+            category="Figures",
+        ),
+        figure_paths("well_specified")[1],
+    params:
+        figure_params("well_specified"),
+    log:
+        f"{LOGS}/plot_well_specified.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_well_specified.py"
+
+
+rule plot_misspecified:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+        population=f"{RESULTS}/tables/population.csv",
+    output:
+        report(
+            figure_paths("misspecified")[0],
+            caption="../report/misspecified.rst",
+            category="Figures",
+        ),
+        figure_paths("misspecified")[1],
+    params:
+        figure_params("misspecified"),
+    log:
+        f"{LOGS}/plot_misspecified.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_misspecified.py"
+
+
+rule plot_rate:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+    output:
+        report(figure_paths("rate")[0], caption="../report/rate.rst", category="Figures"),
+        figure_paths("rate")[1],
+    params:
+        figure_params("rate"),
+    log:
+        f"{LOGS}/plot_rate.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_rate.py"
+
+
+rule plot_decomposition:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+    output:
+        report(
+            figure_paths("decomposition")[0],
+            caption="../report/decomposition.rst",
+            category="Figures",
+        ),
+        figure_paths("decomposition")[1],
+    params:
+        figure_params("decomposition"),
+    log:
+        f"{LOGS}/plot_decomposition.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_decomposition.py"
+
+
+rule plot_misspecification_sweep:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+    output:
+        report(
+            figure_paths("misspecification_sweep")[0],
+            caption="../report/misspecification_sweep.rst",
+            category="Figures",
+        ),
+        figure_paths("misspecification_sweep")[1],
+    params:
+        figure_params("misspecification_sweep"),
+    log:
+        f"{LOGS}/plot_misspecification_sweep.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_misspecification_sweep.py"
+
+
+rule plot_population:
+    input:
+        population=f"{RESULTS}/tables/population.csv",
+    output:
+        report(
+            figure_paths("population")[0],
+            caption="../report/population.rst",
+            category="Figures",
+        ),
+        figure_paths("population")[1],
+    params:
+        figure_params("population"),
+    log:
+        f"{LOGS}/plot_population.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_population.py"

@@ -1,0 +1,61 @@
+rule simulate_data:
+    output:
+        train_path("{dgp}", "{n}", "{chunk}"),
+    params:
+        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        imbalance_ratio=config["imbalance_ratio"],
+        seed=config["seed"],
+        chunking=chunking(),
+    log:
+        f"{LOGS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.log",
+    benchmark:
+        f"{BENCHMARKS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    conda:
+        ENV
+    script:
+        "../../scripts/simulate_data.py"
+
+
+rule simulate_test_set:
+    output:
+        f"{RESULTS}/data/{{dgp}}/test.npz",
+    params:
+        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        rows_per_class=config["test_rows_per_class"],
+        seed=config["seed"],
+    log:
+        f"{LOGS}/simulate_test_set/{{dgp}}.log",
+    benchmark:
+        f"{BENCHMARKS}/simulate_test_set/{{dgp}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    conda:
+        ENV
+    script:
+        "../../scripts/simulate_test_set.py"
+
+
+rule compute_bayes:
+    output:
+        f"{RESULTS}/bayes/{{dgp}}.csv",
+    params:
+        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        prevalences=lambda wildcards: plan.bayes_prevalences(config, wildcards.dgp),
+    log:
+        f"{LOGS}/compute_bayes/{{dgp}}.log",
+    benchmark:
+        f"{BENCHMARKS}/compute_bayes/{{dgp}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        ENV
+    script:
+        "../../scripts/compute_bayes.py"
