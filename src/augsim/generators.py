@@ -47,6 +47,8 @@ class MinorityGenerator:
     min_rows: ClassVar[int] = 1
     #: whether the constructor takes the true ``dgp`` (generators that sample the truth)
     needs_dgp: ClassVar[bool] = False
+    #: the parameters that ``population_limit`` depends on
+    limit_params: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
         self.dim_: int | None = None
@@ -141,6 +143,7 @@ class BiasedOracle(Oracle):
     """
 
     name = "biased_oracle"
+    limit_params = ("shift",)
 
     def __init__(self, *, dgp: GaussianMixtureDGP, shift: float | Sequence[float]) -> None:
         super().__init__(dgp=dgp)

@@ -183,3 +183,19 @@ def population_cells(config: dict) -> list[dict]:
         for cell in cells(config)
         if cell.model in linear
     ]
+
+
+def population_generators(config: dict) -> dict[str, dict]:
+    """Generator specs cut to the parameters their population limits depend on.
+
+    The population curves pass these as params, so a parameter that only matters at finite n
+    (say SMOTE's k) does not rerun them.
+    """
+    from augsim.generators import GENERATORS
+
+    specs = {}
+    for key, spec in config["generators"].items():
+        kept = GENERATORS[spec["name"]].limit_params
+        params = {k: v for k, v in (spec.get("params") or {}).items() if k in kept}
+        specs[key] = {"name": spec["name"], "params": params}
+    return specs

@@ -16,7 +16,6 @@ Gauss-Hermite with 100 nodes loses accuracy once ``sd`` exceeds ~3 (1e-5 error o
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import time
@@ -40,6 +39,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+_SQRT2 = math.sqrt(2.0)
+_SQRT2PI = math.sqrt(2.0 * math.pi)
+# Nodes per panel of the composite Gauss-Legendre rules.
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
 # Panel edges in units of sd around the mean: 1 sd wide in the bulk, 2 sd in the tails; the mass
 # beyond 10 sd (1.5e-23) is dropped.
@@ -51,11 +53,11 @@ _LOGISTIC_POINTS = np.array([-64, -32, -16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16, 3
 _FEATURE_Z = np.array([-6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6], dtype=float)
 
 # The numeric Bayes method: points per scrambling and independent scramblings.
-_BAYES_POINTS = 2**20
+_BAYES_POINTS = 2**19
 _BAYES_SCRAMBLES = 4
 _BAYES_ROOT_SEED = 20260626
-_SQRT2 = math.sqrt(2.0)
-_SQRT2PI = math.sqrt(2.0 * math.pi)
+# Numeric Bayes metrics by (components, prevalence): a few hundred bytes each, seconds to compute.
+_BAYES_CACHE: dict[tuple, dict[str, float]] = {}
 
 
 class _ScoreLaw(NamedTuple):
@@ -109,10 +111,10 @@ def _check_linear_score(coef: np.ndarray, intercept: float, dim: int) -> tuple[n
     return coef, intercept
 
 
-def _check_synthetic(components: Sequence[Component] | None, dim: int) -> list[Component]:
+def _check_synthetic(components: Sequence[Component], dim: int) -> list[Component]:
     """Synthetic minority components as validated ``Component`` tuples (PSD covariances)."""
-    if components is None or len(components) == 0:
-        raise ValueError("synthetic_components must be a non-empty list when synthetic_share > 0")
+    if len(components) == 0:
+        raise ValueError("synthetic_components must be a non-empty list of (weight, mean, cov)")
     checked = []
     for k, (weight, mean, cov) in enumerate(components):
         mean, cov = np.asarray(mean, dtype=float), np.asarray(cov, dtype=float)
@@ -134,24 +136,34 @@ def _check_synthetic(components: Sequence[Component] | None, dim: int) -> list[C
 # ---------------------------------------------------------------------------------------------
 
 
+def _panel_rule(
+    means: np.ndarray, sds: np.ndarray, *, points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted nodes and Lebesgue weights, each (n,), of a composite Gauss-Legendre rule.
+
+    Panels cover ``means[k] +- 10 sds[k]`` for every k, with edges at ``means[k] + sds[k] *
+    _Z_EDGES`` and at the feature ``points`` inside: ``weights @ g(nodes) ~ int g``.
+    """
+    edges = (means[:, None] + sds[:, None] * _Z_EDGES).ravel()
+    inner = points[(points > edges.min()) & (points < edges.max())]
+    edges = np.unique(np.concatenate([edges, inner]))
+    half = 0.5 * np.diff(edges)
+    nodes = ((0.5 * (edges[:-1] + edges[1:]))[:, None] + half[:, None] * _GL_X).ravel()
+    return nodes, (half[:, None] * _GL_W).ravel()
+
+
 def _normal_rule(
     mean: float, sd: float, *, points: np.ndarray = _LOGISTIC_POINTS
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights, each (n,), with ``weights @ g(nodes) ~ E[g(s)]``, ``s ~ N(mean, sd^2)``.
 
-    Composite 16-point Gauss-Legendre with panel edges at ``mean + sd * _Z_EDGES`` and at the
-    ``points`` inside that range, where ``g`` bends. ``sd ~ 0`` gives the point mass at ``mean``.
+    ``points`` are where ``g`` bends. ``sd ~ 0`` gives the point mass at ``mean``.
     """
     if sd <= 1e-10 * (1.0 + abs(mean)):  # the normal's spread is below g's resolution
         return np.array([mean]), np.array([1.0])
-    edges = mean + sd * _Z_EDGES
-    inner = points[(points > edges[0]) & (points < edges[-1])]
-    edges = np.unique(np.concatenate([edges, inner]))
-    half = 0.5 * np.diff(edges)
-    nodes = (0.5 * (edges[:-1] + edges[1:]))[:, None] + half[:, None] * _GL_X
+    nodes, weights = _panel_rule(np.array([mean]), np.array([sd]), points=points)
     z = (nodes - mean) / sd
-    weights = half[:, None] * _GL_W * np.exp(-0.5 * z * z) / (np.sqrt(2 * np.pi) * sd)
-    return nodes.ravel(), weights.ravel()
+    return nodes, weights * np.exp(-0.5 * z * z) / (_SQRT2PI * sd)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +183,8 @@ def linear_metrics(
     coef : array-like of shape (dim,)
         Finite score coefficients.
     intercept : float
-        Finite score offset (it cannot change a ranking metric; it is validated for symmetry).
+        Finite score offset. Every metric here is over all thresholds, so it cannot change them:
+        it is validated, then ignored.
     prevalence : float
         Positive prevalence in (0, 1) at which AUPRC and best F1 are reported.
 
@@ -194,17 +207,17 @@ def linear_metrics(
             "best_balanced_accuracy": 0.5,
             "best_f1": 2 * pi / (1 + pi),
         }
-    # Metrics are invariant to positive rescaling; unit coef keeps every sd away from underflow.
-    coef, intercept = coef / scale, intercept / scale
-    pos = _score_law(dgp.components(1), coef, intercept)
-    neg = _score_law(dgp.components(0), coef, intercept)
+    # The metrics are invariant to positive affine maps of the score; a unit coef and no offset
+    # keep every mean and sd of order one.
+    pos = _score_law(dgp.components(1), coef / scale)
+    neg = _score_law(dgp.components(0), coef / scale)
     return _mixture_metrics(pos, neg, pi)
 
 
-def _score_law(components: Sequence[Component], coef: np.ndarray, intercept: float) -> _ScoreLaw:
-    """The normal-mixture law of ``X @ coef + intercept`` when X follows ``components``."""
+def _score_law(components: Sequence[Component], coef: np.ndarray) -> _ScoreLaw:
+    """The normal-mixture law of ``X @ coef`` when X follows ``components``."""
     weights = np.array([c.weight for c in components])
-    means = np.array([c.mean @ coef + intercept for c in components])
+    means = np.array([c.mean @ coef for c in components])
     sds = np.sqrt([coef @ c.cov @ coef for c in components])
     return _ScoreLaw(weights, means, sds)
 
@@ -219,9 +232,10 @@ def _mixture_metrics(pos: _ScoreLaw, neg: _ScoreLaw, pi: float) -> dict[str, flo
     centres = np.concatenate([pos.means, neg.means])
     sds = np.concatenate([pos.sds, neg.sds])
     points = np.sort((centres[:, None] + sds[:, None] * _FEATURE_Z).ravel())
-    grid, panel_weights = _panel_rule(pos, points=points)
-    curves = _Curves(grid, pos.survival(grid), neg.survival(grid), *_densities(pos, neg, grid))
-    tp, fp = pi * curves.tpr, (1 - pi) * curves.fpr  # tp > 0 within 10 sd of a positive component
+    grid, panel_weights = _panel_rule(pos.means, pos.sds, points=points)
+    tpr, fpr = pos.survival(grid), neg.survival(grid)
+    curves = _Curves(grid, tpr, fpr, pos.density(grid), neg.density(grid))
+    tp, fp = pi * tpr, (1 - pi) * fpr  # tp > 0 within 10 sd of a positive component
     at = _scalar_curves(pos, neg)
     f1, f1_slope = _f1_criterion(pi)
     return {
@@ -240,23 +254,6 @@ class _Curves(NamedTuple):
     fpr: np.ndarray | float
     f_pos: np.ndarray | float
     f_neg: np.ndarray | float
-
-
-def _panel_rule(law: _ScoreLaw, *, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted nodes and Lebesgue weights, each (n,), of a composite Gauss-Legendre rule covering
-    every component of ``law`` to 10 sd, with panel edges at ``_Z_EDGES`` and at the feature
-    ``points`` inside: ``weights @ (g * law.density)(nodes) ~ E[g(s)]``."""
-    edges = (law.means[:, None] + law.sds[:, None] * _Z_EDGES).ravel()
-    inner = points[(points > edges.min()) & (points < edges.max())]
-    edges = np.unique(np.concatenate([edges, inner]))
-    half = 0.5 * np.diff(edges)
-    nodes = ((0.5 * (edges[:-1] + edges[1:]))[:, None] + half[:, None] * _GL_X).ravel()
-    return nodes, (half[:, None] * _GL_W).ravel()
-
-
-def _densities(pos: _ScoreLaw, neg: _ScoreLaw, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The two class densities of the score at ``t`` (n,)."""
-    return pos.density(t), neg.density(t)
 
 
 def _scalar_curves(pos: _ScoreLaw, neg: _ScoreLaw) -> Callable[[float], _Curves]:
@@ -328,6 +325,9 @@ def _maximise(
     grid = curves.t
     for i in np.flatnonzero((slopes[:-1] > 0) & (slopes[1:] < 0)):
         lo, hi = grid[i], grid[i + 1]
+        # The float path can round a slope of ~1e-300 in the far tails to the other sign.
+        if not slope(at(lo)) > 0 > slope(at(hi)):
+            continue
         root = optimize.brentq(lambda t: slope(at(t)), lo, hi, xtol=1e-6 * (hi - lo))
         best = max(best, float(value(at(root))))
     return best
@@ -360,7 +360,10 @@ def bayes_metrics(dgp: GaussianMixtureDGP, *, prevalence: float) -> dict[str, fl
     if dgp.llr_is_linear:
         intercept, coef = _linear_llr(dgp)
         return linear_metrics(dgp, coef, intercept, prevalence=pi)
-    return dict(_cached_numeric_bayes(_dgp_key(dgp), pi))
+    key = (_dgp_key(dgp), pi)
+    if key not in _BAYES_CACHE:
+        _BAYES_CACHE[key], _ = _numeric_bayes_metrics(dgp, prevalence=pi)
+    return dict(_BAYES_CACHE[key])
 
 
 def _linear_llr(dgp: GaussianMixtureDGP) -> tuple[float, np.ndarray]:
@@ -378,23 +381,6 @@ def _dgp_key(dgp: GaussianMixtureDGP) -> tuple:
         for label in (0, 1)
         for c in dgp.components(label)
     )
-
-
-@functools.lru_cache(maxsize=256)
-def _cached_numeric_bayes(key: tuple, prevalence: float) -> dict[str, float]:
-    """``_numeric_bayes_metrics`` of the process rebuilt from its ``_dgp_key``."""
-    dim = len(key[0][2])
-    comps = {
-        label: [
-            Component(weight, np.array(mean), np.array(cov).reshape(dim, dim))
-            for lab, weight, mean, cov in key
-            if lab == label
-        ]
-        for label in (0, 1)
-    }
-    dgp = GaussianMixtureDGP("cached", majority=comps[0], minority=comps[1])
-    estimate, _ = _numeric_bayes_metrics(dgp, prevalence=prevalence)
-    return estimate
 
 
 def _numeric_bayes_metrics(
@@ -515,7 +501,12 @@ def projection(
     """
     w = _check_open_unit("minority_weight", minority_weight)
     rho = _check_share(synthetic_share)
-    synthetic = _check_synthetic(synthetic_components, dgp.dim) if rho > 0 else []
+    if synthetic_components is None:
+        if rho > 0:
+            raise ValueError("synthetic_share > 0 needs synthetic_components, got None")
+        synthetic = []
+    else:
+        synthetic = _check_synthetic(synthetic_components, dgp.dim)
     terms = [_RiskTerm((1 - w) * c.weight, c.mean, c.cov, 0) for c in dgp.components(0)]
     terms += [_RiskTerm(w * (1 - rho) * c.weight, c.mean, c.cov, 1) for c in dgp.components(1)]
     terms += [_RiskTerm(w * rho * c.weight, c.mean, c.cov, 1) for c in synthetic]
@@ -553,17 +544,21 @@ def projection_curve(
 
 
 def _newton(terms: Sequence[_RiskTerm], dim: int, *, tol: float = 1e-12) -> np.ndarray:
-    """Minimiser ``(b, beta)`` of shape (dim + 1,) of the strictly convex risk of ``terms``."""
+    """Minimiser ``(b, beta)`` of shape (dim + 1,) of the strictly convex risk of ``terms``.
+
+    Newton with Armijo backtracking from zero; once the gradient norm is below ``tol`` (or stalls
+    below 1e-8), one last full step is taken: by quadratic convergence its error is ~ tol^2.
+    """
     theta = np.zeros(dim + 1)
     value, grad, hess = _risk(terms, theta)
+    previous = np.inf
     for iteration in range(100):
-        grad_norm = float(np.linalg.norm(grad))
-        if grad_norm <= tol:
-            logger.debug(
-                "projection converged in %d Newton steps, |grad| = %.1e", iteration, grad_norm
-            )
-            return theta
         step = -linalg.solve(hess, grad, assume_a="pos")
+        grad_norm = float(np.linalg.norm(grad))
+        # Large means can put the rounding floor of the gradient above tol: stop on stagnation.
+        if grad_norm <= tol or (grad_norm < 1e-8 and grad_norm > 0.5 * previous):
+            logger.debug("projection: %d Newton steps, |grad| = %.1e", iteration + 1, grad_norm)
+            return theta + step
         decrement = -float(grad @ step)
         t = 1.0
         while True:
@@ -574,6 +569,7 @@ def _newton(terms: Sequence[_RiskTerm], dim: int, *, tol: float = 1e-12) -> np.n
             t *= 0.5
         theta = theta + t * step
         value, grad, hess = trial
+        previous = grad_norm
     raise RuntimeError(f"projection: Newton did not converge, |grad| = {grad_norm:.1e}")
 
 

@@ -13,12 +13,12 @@ rule aggregate_results:
         f"{LOGS}/aggregate_results.log",
     benchmark:
         f"{BENCHMARKS}/aggregate_results.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
-    conda:
-        ENV
     script:
         "../../scripts/aggregate_results.py"
 
@@ -26,26 +26,28 @@ rule aggregate_results:
 rule population_curves:
     output:
         f"{RESULTS}/tables/population.csv",
+    log:
+        f"{LOGS}/population_curves.log",
+    benchmark:
+        f"{BENCHMARKS}/population_curves.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
     params:
         dgps=lambda wildcards: {
             key: config["dgps"][key]
-            for key in plan.unique([*config["population"]["dgps"], *plan.used(config, "dgps")])
+            for key in plan.unique(
+                [*config["population"]["dgps"], *plan.used(config, "dgps")]
+            )
         },
-        generators=config["generators"],
+        generators=plan.population_generators(config),
         weights=config["population"]["weights"],
         weight_curve_dgps=config["population"]["dgps"],
         gamma_cells=lambda wildcards: plan.population_cells(config),
         imbalance_ratio=config["imbalance_ratio"],
         extra_prevalences=config["extra_prevalences"],
-    log:
-        f"{LOGS}/population_curves.log",
-    benchmark:
-        f"{BENCHMARKS}/population_curves.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=30,
-    conda:
-        ENV
     script:
         "../../scripts/population_curves.py"

@@ -3,6 +3,16 @@ rule augment_data:
         train=train_path("{dgp}", "{n}", "{chunk}"),
     output:
         synthetic_path("{dgp}", "{n}", "{generator}", "{chunk}"),
+    log:
+        f"{LOGS}/augment_data/{{dgp}}_n{{n}}_{{generator}}_{{chunk}}.log",
+    benchmark:
+        f"{BENCHMARKS}/augment_data/{{dgp}}_n{{n}}_{{generator}}_{{chunk}}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         dgp=lambda wildcards: config["dgps"][wildcards.dgp],
         generator=lambda wildcards: config["generators"][wildcards.generator],
@@ -10,15 +20,5 @@ rule augment_data:
             (wildcards.dgp, int(wildcards.n), wildcards.generator)
         ],
         seed=config["seed"],
-    log:
-        f"{LOGS}/augment_data/{{dgp}}_n{{n}}_{{generator}}_{{chunk}}.log",
-    benchmark:
-        f"{BENCHMARKS}/augment_data/{{dgp}}_n{{n}}_{{generator}}_{{chunk}}.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        ENV
     script:
         "../../scripts/augment_data.py"

@@ -5,7 +5,6 @@ from snakemake.utils import validate
 
 from augsim import plan
 
-
 validate(config, "../schemas/config.schema.yaml")
 plan.check_config(config)
 
@@ -67,14 +66,26 @@ def all_targets():
 
 def synthetic_input(wildcards):
     if wildcards.method in config["generators"]:
-        return synthetic_path(wildcards.dgp, wildcards.n, wildcards.method, wildcards.chunk)
+        return synthetic_path(
+            wildcards.dgp, wildcards.n, wildcards.method, wildcards.chunk
+        )
     return []
 
 
 def cell_gammas(wildcards):
-    cell = plan.find_cell(config, wildcards.dgp, wildcards.n, wildcards.model, wildcards.method)
+    cell = plan.find_cell(
+        config, wildcards.dgp, wildcards.n, wildcards.model, wildcards.method
+    )
     return list(cell.gammas)
 
 
 def chunking():
     return {"replicates": config["replicates"], "chunk_size": config["chunk_size"]}
+
+
+def figure_params(figure):
+    return {
+        "spec": config["figures"].get(figure, {}),
+        "experiments": config["experiments"],
+        "dgps": config["dgps"],
+    }

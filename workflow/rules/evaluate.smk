@@ -5,19 +5,21 @@ rule evaluate_models:
         bayes=f"{RESULTS}/bayes/{{dgp}}.csv",
     output:
         metrics_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
-    params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
-        model=lambda wildcards: config["models"][wildcards.model],
-        prevalences=lambda wildcards: plan.evaluation_prevalences(config, int(wildcards.n)),
     log:
         f"{LOGS}/evaluate_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.log",
     benchmark:
         f"{BENCHMARKS}/evaluate_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=20,
-    conda:
-        ENV
+    params:
+        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        model=lambda wildcards: config["models"][wildcards.model],
+        prevalences=lambda wildcards: plan.evaluation_prevalences(
+            config, int(wildcards.n)
+        ),
     script:
         "../../scripts/evaluate_models.py"

@@ -9,14 +9,6 @@ localrules:
     plot_population,
 
 
-def figure_params(figure):
-    return {
-        "spec": config["figures"].get(figure, {}),
-        "experiments": config["experiments"],
-        "dgps": config["dgps"],
-    }
-
-
 rule plot_well_specified:
     input:
         summary=f"{RESULTS}/tables/summary.csv",
@@ -28,12 +20,12 @@ rule plot_well_specified:
             category="Figures",
         ),
         figure_paths("well_specified")[1],
-    params:
-        figure_params("well_specified"),
     log:
         f"{LOGS}/plot_well_specified.log",
     conda:
         ENV
+    params:
+        figure_params("well_specified"),
     script:
         "../../scripts/plot_well_specified.py"
 
@@ -49,12 +41,12 @@ rule plot_misspecified:
             category="Figures",
         ),
         figure_paths("misspecified")[1],
-    params:
-        figure_params("misspecified"),
     log:
         f"{LOGS}/plot_misspecified.log",
     conda:
         ENV
+    params:
+        figure_params("misspecified"),
     script:
         "../../scripts/plot_misspecified.py"
 
@@ -63,14 +55,16 @@ rule plot_rate:
     input:
         summary=f"{RESULTS}/tables/summary.csv",
     output:
-        report(figure_paths("rate")[0], caption="../report/rate.rst", category="Figures"),
+        report(
+            figure_paths("rate")[0], caption="../report/rate.rst", category="Figures"
+        ),
         figure_paths("rate")[1],
-    params:
-        figure_params("rate"),
     log:
         f"{LOGS}/plot_rate.log",
     conda:
         ENV
+    params:
+        figure_params("rate"),
     script:
         "../../scripts/plot_rate.py"
 
@@ -85,12 +79,12 @@ rule plot_decomposition:
             category="Figures",
         ),
         figure_paths("decomposition")[1],
-    params:
-        figure_params("decomposition"),
     log:
         f"{LOGS}/plot_decomposition.log",
     conda:
         ENV
+    params:
+        figure_params("decomposition"),
     script:
         "../../scripts/plot_decomposition.py"
 
@@ -105,12 +99,12 @@ rule plot_misspecification_sweep:
             category="Figures",
         ),
         figure_paths("misspecification_sweep")[1],
-    params:
-        figure_params("misspecification_sweep"),
     log:
         f"{LOGS}/plot_misspecification_sweep.log",
     conda:
         ENV
+    params:
+        figure_params("misspecification_sweep"),
     script:
         "../../scripts/plot_misspecification_sweep.py"
 
@@ -125,11 +119,11 @@ rule plot_population:
             category="Figures",
         ),
         figure_paths("population")[1],
-    params:
-        figure_params("population"),
     log:
         f"{LOGS}/plot_population.log",
     conda:
         ENV
+    params:
+        figure_params("population"),
     script:
         "../../scripts/plot_population.py"

@@ -1,21 +1,21 @@
 rule simulate_data:
     output:
         train_path("{dgp}", "{n}", "{chunk}"),
+    log:
+        f"{LOGS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.log",
+    benchmark:
+        f"{BENCHMARKS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         dgp=lambda wildcards: config["dgps"][wildcards.dgp],
         imbalance_ratio=config["imbalance_ratio"],
         seed=config["seed"],
         chunking=chunking(),
-    log:
-        f"{LOGS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.log",
-    benchmark:
-        f"{BENCHMARKS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=10,
-    conda:
-        ENV
     script:
         "../../scripts/simulate_data.py"
 
@@ -23,20 +23,20 @@ rule simulate_data:
 rule simulate_test_set:
     output:
         f"{RESULTS}/data/{{dgp}}/test.npz",
-    params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
-        rows_per_class=config["test_rows_per_class"],
-        seed=config["seed"],
     log:
         f"{LOGS}/simulate_test_set/{{dgp}}.log",
     benchmark:
         f"{BENCHMARKS}/simulate_test_set/{{dgp}}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
-    conda:
-        ENV
+    params:
+        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        rows_per_class=config["test_rows_per_class"],
+        seed=config["seed"],
     script:
         "../../scripts/simulate_test_set.py"
 
@@ -44,18 +44,18 @@ rule simulate_test_set:
 rule compute_bayes:
     output:
         f"{RESULTS}/bayes/{{dgp}}.csv",
-    params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
-        prevalences=lambda wildcards: plan.bayes_prevalences(config, wildcards.dgp),
     log:
         f"{LOGS}/compute_bayes/{{dgp}}.log",
     benchmark:
         f"{BENCHMARKS}/compute_bayes/{{dgp}}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
-    conda:
-        ENV
+    params:
+        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        prevalences=lambda wildcards: plan.bayes_prevalences(config, wildcards.dgp),
     script:
         "../../scripts/compute_bayes.py"

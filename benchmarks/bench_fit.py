@@ -1,0 +1,119 @@
+"""Time the Newton logistic solver against the scikit-learn reference on the study's shapes.
+
+Each case draws one imbalanced Gaussian data set (majority N(0, I), minority N(1.5 e1, I)) and
+fits it repeatedly with both solvers, alternating them so that load on a shared machine hits
+both alike. Reported: median wall and CPU time per fit, the ratio sklearn / newton, and the
+largest relative difference of the fitted parameters.
+
+Usage: ``PYTHONPATH=src python benchmarks/bench_fit.py [--repeats 30] [--threads 1]``
+"""
+
+import argparse
+import time
+from collections.abc import Callable
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from augsim.models import LogisticModel, make_model
+
+# (label, model name, n, raw d): the study's training sizes and feature counts.
+CASES = (
+    ("n=4200 d=5", "logistic", 4200, 5),
+    ("n=4200 d=20", "logistic", 4200, 20),
+    ("n=4200 quad d=5 (20 features)", "logistic_quadratic", 4200, 5),
+    ("n=11800 d=5", "logistic", 11800, 5),
+)
+
+
+def simulate(
+    n: int, d: int, *, imbalance: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (n, d) and labels (n,) with n0 / n1 = imbalance, minority shifted by 1.5 along e1."""
+    n1 = round(n / (1 + imbalance))
+    shift = np.zeros(d)
+    shift[0] = 1.5
+    X = np.vstack([rng.normal(size=(n - n1, d)), rng.normal(size=(n1, d)) + shift])
+    return X, np.r_[np.zeros(n - n1), np.ones(n1)]
+
+
+def time_fit(fit: Callable[[], LogisticModel]) -> tuple[float, float]:
+    """Wall and CPU seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fit()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def relative_difference(model: LogisticModel, reference: LogisticModel) -> float:
+    """max |difference| of (coef, intercept) over max |reference (coef, intercept)|."""
+    a = np.append(model.coef_, model.intercept_)
+    b = np.append(reference.coef_, reference.intercept_)
+    return float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
+
+
+def run_case(
+    name: str, X: np.ndarray, y: np.ndarray, weight: np.ndarray, *, C: float, repeats: int
+) -> dict[str, float]:
+    """Median times (ms), ratios, parameter difference and iteration counts for one case."""
+    newton = make_model(name, C=C, solver="newton")
+    sk = make_model(name, C=C, solver="sklearn")
+    newton.fit(X, y, weight)  # warm-up: first-call imports and allocations
+    sk.fit(X, y, weight)
+    times = np.array(
+        [
+            time_fit(lambda: newton.fit(X, y, weight)) + time_fit(lambda: sk.fit(X, y, weight))
+            for _ in range(repeats)
+        ]
+    )
+    newton_wall, newton_cpu, sk_wall, sk_cpu = 1e3 * np.median(times, axis=0)
+    return {
+        "newton_wall": newton_wall,
+        "sk_wall": sk_wall,
+        "ratio_wall": sk_wall / newton_wall,
+        "newton_cpu": newton_cpu,
+        "sk_cpu": sk_cpu,
+        "ratio_cpu": sk_cpu / newton_cpu,
+        "rel_diff": relative_difference(newton, sk),
+        "newton_iter": newton.n_iter_,
+        "sk_iter": sk.n_iter_,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="timed fits per solver and case")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--C", type=float, default=1e6, help="inverse L2 strength (both solvers)")
+    parser.add_argument("--imbalance", type=float, default=20.0, help="n0 / n1")
+    parser.add_argument(
+        "--weights", type=float, nargs="+", default=[1.0, 5.0], help="minority sample weights"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS/OpenMP threads (the study runs one single-threaded fit per core); 0: no limit",
+    )
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    header = (
+        f"{'case':31s} {'w1':>4s} {'newton ms':>10s} {'sklearn ms':>11s} {'ratio':>6s} "
+        f"{'cpu ratio':>9s} {'max rel diff':>12s} {'iters':>7s}"
+    )
+    print(f"threads={args.threads or 'default'} repeats={args.repeats} C={args.C:g}")
+    print(header, "-" * len(header), sep="\n")
+    with threadpool_limits(args.threads or None):
+        for label, name, n, d in CASES:
+            X, y = simulate(n, d, imbalance=args.imbalance, rng=rng)
+            for w1 in args.weights:
+                weight = np.where(y == 1, w1, 1.0)
+                r = run_case(name, X, y, weight, C=args.C, repeats=args.repeats)
+                print(
+                    f"{label:31s} {w1:4g} {r['newton_wall']:10.3f} {r['sk_wall']:11.3f} "
+                    f"{r['ratio_wall']:6.1f} {r['ratio_cpu']:9.1f} {r['rel_diff']:12.1e} "
+                    f"{r['newton_iter']:>3d}/{r['sk_iter']:<3d}"
+                )
+
+
+if __name__ == "__main__":
+    main()

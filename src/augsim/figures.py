@@ -1,0 +1,672 @@
+"""The paper's figures, drawn from the aggregated tables.
+
+Every public ``plot_<figure>`` function takes DataFrames (the summary table of
+:func:`augsim.tables.summarise` and the population table of
+:func:`augsim.study.population_table`) plus that figure's config slice (``spec``) and the
+``experiments``/``dgps`` config sections, and returns a :class:`matplotlib.figure.Figure`;
+:func:`save_figure` writes it to PDF and PNG atomically.
+
+Figures are built as ``Figure()`` objects, never through ``pyplot``: nothing is registered in
+pyplot's global figure list, so nothing has to be closed and no "too many figures" warning can
+fire in a long test session. A selection that comes out empty raises ``ValueError``: a figure of
+nothing is a config error, not a result.
+
+Shared conventions
+------------------
+- Evaluation ``training`` (the deployment prevalence) unless a function says otherwise.
+- Source ``population`` (the exact metric of the fitted linear score) when the model has it, else
+  ``empirical`` (the test set). Population ``gamma_curve`` rows (n -> infinity) exist only for
+  linear models, i.e. exactly the models that have a ``population`` source.
+- Cells with failed fits (``n_failed > 0``) are drawn with a black cross and counted in the
+  legend or title: their means are over fewer replicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import zlib
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # before seaborn, which imports pyplot: files only, no display
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from augsim import io  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+RAW = "raw"
+REWEIGHT = "reweight"
+ORACLE = "oracle"
+TRAINING = "training"
+
+METRICS = ("auroc", "auprc", "best_balanced_accuracy", "best_f1")
+METRIC_LABELS = {
+    "auroc": "AUROC",
+    "auprc": "AUPRC",
+    "best_balanced_accuracy": "best balanced accuracy",
+    "best_f1": "best F1",
+}
+METHOD_LABELS = {
+    RAW: "raw",
+    REWEIGHT: "reweight",
+    "oracle": "oracle",
+    "ros": "ROS",
+    "smote": "SMOTE",
+    "gaussian": "Gaussian fit",
+    "biased_oracle": "biased oracle",
+}
+_PALETTE = sns.color_palette("colorblind", 10)
+# One colour per method in every figure. Unknown method keys (a second SMOTE instance, say) get
+# a colour from the unused slots, keyed by a stable hash of the name.
+METHOD_COLOURS = {
+    RAW: (0.0, 0.0, 0.0),
+    REWEIGHT: _PALETTE[7],
+    "oracle": _PALETTE[0],
+    "ros": _PALETTE[1],
+    "smote": _PALETTE[2],
+    "gaussian": _PALETTE[4],
+    "biased_oracle": _PALETTE[3],
+}
+_SPARE_COLOURS = [_PALETTE[i] for i in (5, 6, 8, 9)]
+PART_COLOURS = {
+    "total": (0.0, 0.0, 0.0),
+    "weighting": METHOD_COLOURS[REWEIGHT],
+    "discrepancy": _PALETTE[3],
+    "residual": _PALETTE[5],
+}
+PART_LABELS = {
+    "total": "total gain: generator − raw",
+    "weighting": "weighting part: reweight − raw",
+    "discrepancy": "discrepancy part: generator − oracle",
+    "residual": "residual: oracle − reweight",
+}
+GAMMA_LABEL = "γ (synthetic amount; 1 = balanced)"
+DIFF_LABEL = "difference from raw"
+_STYLE = {"axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8}
+
+
+def method_colour(method: str) -> tuple[float, float, float]:
+    """The colour of ``method`` in every figure."""
+    if method in METHOD_COLOURS:
+        return METHOD_COLOURS[method]
+    return _SPARE_COLOURS[zlib.crc32(method.encode()) % len(_SPARE_COLOURS)]
+
+
+def method_label(method: str) -> str:
+    """Display name of a method key."""
+    return METHOD_LABELS.get(method, method)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public figure functions
+# ---------------------------------------------------------------------------------------------
+
+
+def plot_well_specified(
+    summary: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    spec: dict,
+    experiments: dict,
+    dgps: dict | None = None,
+    n: int | None = None,
+) -> Figure:
+    """Figure 1: paired differences from raw against gamma, well-specified model.
+
+    One panel per metric, one line per method of ``spec["experiment"]`` with its 95% band, and
+    the population (n -> infinity) difference as a thin dashed line of the same colour.
+    """
+    return _plot_gamma_figure(
+        summary, population, spec, experiments, dgps, n, title="Well-specified score model"
+    )
+
+
+def plot_misspecified(
+    summary: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    spec: dict,
+    experiments: dict,
+    dgps: dict | None = None,
+    n: int | None = None,
+) -> Figure:
+    """Figure 2: the same as :func:`plot_well_specified` for a misspecified model."""
+    return _plot_gamma_figure(
+        summary, population, spec, experiments, dgps, n, title="Misspecified score model"
+    )
+
+
+def plot_rate(
+    summary: pd.DataFrame, *, spec: dict, experiments: dict, dgps: dict | None = None
+) -> Figure:
+    """Figure 3: log-log regret against n, raw and each method at gamma 1, fitted slopes.
+
+    One panel per (DGP, metric): rows are the DGPs of ``spec["dgps"]``. The legend gives the
+    least-squares slope of log regret on log n per line; a dotted grey line of slope -1 is the
+    1/n reference of the minimax rate.
+    """
+    experiment = _experiment(spec, experiments, "rate", keys=("experiment", "dgps", "model"))
+    model, dgp_keys = spec["model"], list(spec["dgps"])
+    methods = [RAW, *[m for m in experiment["methods"] if m != RAW]]
+    rows = _select(summary, dgps=dgp_keys, model=model, n=None, methods=methods, gammas=[1.0])
+    source = _source(rows, figure="rate")
+    rows = rows[rows["source"] == source]
+    fig, axes = _figure(len(dgp_keys), len(METRICS), panel=(3.3, 3.0), sharey=False)
+    for i, dgp in enumerate(dgp_keys):
+        by_dgp = rows[rows["dgp"] == dgp]
+        if by_dgp.empty:
+            raise ValueError(f"rate figure: no summary rows for DGP {dgp!r} and model {model!r}")
+        for j, metric in enumerate(METRICS):
+            ax = axes[i, j]
+            _draw_rate_panel(ax, by_dgp[by_dgp["metric"] == metric], methods, f"{dgp}/{metric}")
+            ax.set_title(f"{METRIC_LABELS[metric]} — {_dgp_label(dgp, dgps)}")
+    ns = sorted(rows["n"].unique())
+    fig.suptitle(
+        f"Regret rate: Bayes minus method value, model {model}, n = {', '.join(map(str, ns))}"
+        f" ({_source_label(source)}, training prevalence; methods at γ = 1)",
+        fontsize=11,
+    )
+    return fig
+
+
+def plot_decomposition(
+    summary: pd.DataFrame,
+    *,
+    spec: dict,
+    experiments: dict,
+    dgps: dict | None = None,
+    n: int | None = None,
+) -> Figure:
+    """Figure 4: total gain = weighting part + discrepancy part + residual, against gamma.
+
+    Rows are metrics and columns the generators of the experiment (other than the oracle, the
+    reference of the discrepancy part). See :func:`decomposition_parts` for the definitions.
+    """
+    experiment = _experiment(spec, experiments, "decomposition")
+    n = _pick_n(experiment, n)
+    parts = decomposition_parts(summary, spec=spec, experiments=experiments, n=n)
+    generators = list(dict.fromkeys(parts["generator"]))
+    fig, axes = _figure(len(METRICS), len(generators), panel=(3.2, 2.5), sharey="row")
+    for j, generator in enumerate(generators):
+        failed = int(parts.loc[parts["generator"] == generator, "n_failed"].max())
+        note = f" ({failed} failed fits)" if failed else ""
+        axes[0, j].set_title(f"{method_label(generator)}{note}", color=method_colour(generator))
+        for i, metric in enumerate(METRICS):
+            ax = axes[i, j]
+            cell = parts[(parts["generator"] == generator) & (parts["metric"] == metric)]
+            _draw_parts(ax, cell.sort_values("gamma"))
+            if j == 0:
+                ax.set_ylabel(f"{METRIC_LABELS[metric]}\n{DIFF_LABEL}")
+            if i == len(METRICS) - 1:
+                ax.set_xlabel(GAMMA_LABEL)
+    handles = [
+        Line2D([], [], color=PART_COLOURS[p], ls=_PART_STYLES[p], marker="o", ms=4)
+        for p in PART_COLOURS
+    ]
+    fig.legend(handles, list(PART_LABELS.values()), loc="outside lower center", ncols=4)
+    source = parts["source"].iloc[0]
+    fig.suptitle(
+        f"Decomposition of the gain — {_dgp_label(spec['dgp'], dgps)}, n = {n}, "
+        f"model {spec['model']} ({_source_label(source)}, training prevalence)",
+        fontsize=11,
+    )
+    return fig
+
+
+def decomposition_parts(
+    summary: pd.DataFrame, *, spec: dict, experiments: dict, n: int | None = None
+) -> pd.DataFrame:
+    """The parts of each generator's gain over raw, per (generator, gamma, metric).
+
+    With ``d(method)`` the mean paired difference from raw (``diff_mean``):
+
+    - ``total = d(generator)``
+    - ``weighting = d(reweight)``: the change of the effective class weight alone;
+    - ``discrepancy = d(generator) - d(oracle)``: synthetic rows that are not true minority rows;
+    - ``residual = total - weighting - discrepancy = d(oracle) - d(reweight)``: fresh true rows
+      against reweighting the observed ones (a finite-sample effect; zero at n -> infinity).
+
+    Returns one row per (generator, gamma, metric) with those four columns, the total's 95%
+    interval (``total_low``/``total_high``), ``n_failed`` summed over the cells involved and the
+    ``source`` used.
+    """
+    experiment = _experiment(spec, experiments, "decomposition")
+    n = _pick_n(experiment, n)
+    methods = [m for m in experiment["methods"] if m != RAW]
+    missing = {REWEIGHT, ORACLE} - set(methods)
+    if missing:
+        raise ValueError(
+            f"decomposition: experiment {spec['experiment']!r} must include methods "
+            f"{sorted(missing)} (the weighting and discrepancy references)"
+        )
+    generators = [m for m in methods if m not in (REWEIGHT, ORACLE)] or [ORACLE]
+    rows = _select(
+        summary, dgps=[spec["dgp"]], model=spec["model"], n=n, methods=methods,
+        gammas=experiment["gammas"],
+    )  # fmt: skip
+    source = _source(rows, figure="decomposition")
+    wide = rows[rows["source"] == source].pivot_table(
+        index=["gamma", "metric"], columns="method", values=["diff_mean", "n_failed"]
+    )
+    d, failed = wide["diff_mean"], wide["n_failed"]
+    frames = []
+    for generator in generators:
+        if generator not in d.columns:
+            raise ValueError(f"decomposition: no summary rows for generator {generator!r}")
+        part = pd.DataFrame(
+            {
+                "total": d[generator],
+                "weighting": d[REWEIGHT],
+                "discrepancy": d[generator] - d[ORACLE],
+                "residual": d[ORACLE] - d[REWEIGHT],
+                "n_failed": failed[[generator, REWEIGHT, ORACLE]].sum(axis=1),
+            }
+        )
+        frames.append(part.reset_index().assign(generator=generator))
+    parts = pd.concat(frames, ignore_index=True).dropna(subset=["total", "weighting", "residual"])
+    bands = rows[rows["source"] == source].rename(
+        columns={"method": "generator", "diff_ci_low": "total_low", "diff_ci_high": "total_high"}
+    )
+    keys = ["generator", "gamma", "metric"]
+    parts = parts.merge(bands[[*keys, "total_low", "total_high"]], on=keys, how="left")
+    log.info("decomposition: %d rows for generators %s (%s)", len(parts), generators, source)
+    return parts.assign(source=source)
+
+
+def plot_misspecification_sweep(
+    summary: pd.DataFrame,
+    *,
+    spec: dict,
+    experiments: dict,
+    dgps: dict,
+    n: int | None = None,
+) -> Figure:
+    """Figure 5: heatmaps of the gain over raw against gamma (x) and degree (y).
+
+    The degree of DGP ``k`` is ``dgps[k]["params"][spec["degree"]]``. One panel per (method,
+    metric); the colour scale is centred at 0 and shared by the panels of one metric. Cells
+    marked ``*`` had failed fits.
+    """
+    keys = ("experiment", "model", "degree")
+    experiment = _experiment(spec, experiments, "misspecification_sweep", keys=keys)
+    n = _pick_n(experiment, n)
+    degrees = _degrees(experiment["dgps"], dgps, spec["degree"])
+    methods = [m for m in experiment["methods"] if m != RAW]
+    rows = _select(
+        summary, dgps=list(degrees), model=spec["model"], n=n, methods=methods,
+        gammas=experiment["gammas"],
+    )  # fmt: skip
+    source = _source(rows, figure="misspecification_sweep")
+    rows = rows[rows["source"] == source].assign(degree=lambda t: t["dgp"].map(degrees))
+    methods = [m for m in methods if m in set(rows["method"])]
+    fig, axes = _figure(len(methods), len(METRICS), panel=(3.0, 0.9 + 0.45 * len(degrees)))
+    for j, metric in enumerate(METRICS):
+        by_metric = rows[rows["metric"] == metric]
+        limit = float(np.nanmax(np.abs(by_metric["diff_mean"]))) or 1e-12
+        for i, method in enumerate(methods):
+            ax = axes[i, j]
+            _draw_heatmap(ax, by_metric[by_metric["method"] == method], limit, spec["degree"])
+            ax.set_title(f"{method_label(method)} — {METRIC_LABELS[metric]}")
+        bar = fig.colorbar(ax.collections[0], ax=list(axes[:, j]), location="bottom", shrink=0.9)
+        bar.set_label(f"{METRIC_LABELS[metric]}: {DIFF_LABEL}")
+    fig.suptitle(
+        f"Gain over raw against γ and the degree of misspecification ({spec['degree']}) — "
+        f"n = {n}, model {spec['model']} ({_source_label(source)}, training prevalence)",
+        fontsize=11,
+    )
+    return fig
+
+
+def plot_population(population: pd.DataFrame, *, spec: dict | None = None) -> Figure:
+    """Figure 6: metric of the restricted-class projection theta*(w) against the weight w.
+
+    One panel per metric, one line per DGP with ``weight_curve`` rows, its Bayes value as a
+    dashed line of the same colour. Grey verticals mark the raw fit's weight (w = training
+    prevalence) and full balance (w = 0.5, gamma = 1).
+    """
+    del spec  # the figure has no options; the argument keeps every plot function alike
+    rows = population[(population["kind"] == "weight_curve") & (population["evaluation"] == TRAINING)]
+    if rows.empty:
+        raise ValueError("population figure: no weight_curve rows at the training prevalence")
+    dgp_keys = list(dict.fromkeys(rows["dgp"]))
+    colours = dict(zip(dgp_keys, sns.color_palette("dark", len(dgp_keys)), strict=True))
+    prevalence = float(rows["prevalence"].iloc[0])
+    fig, axes = _figure(2, 2, panel=(4.0, 3.0), sharey=False)
+    for ax, metric in zip(axes.flat, METRICS, strict=True):
+        for dgp in dgp_keys:
+            curve = rows[(rows["dgp"] == dgp) & (rows["metric"] == metric)].sort_values("weight")
+            colour = colours[dgp]
+            ax.plot(curve["weight"], curve["value"], color=colour, marker="o", ms=3, label=dgp)
+            ax.axhline(curve["bayes"].iloc[0], color=colour, ls="--", lw=1)
+        for w in (prevalence, 0.5):
+            ax.axvline(w, color="0.6", lw=0.8, ls=":")
+        ax.set_title(METRIC_LABELS[metric])
+        ax.set_xlabel("minority weight w")
+        ax.set_ylabel(f"{METRIC_LABELS[metric]} of θ*(w)")
+    top = axes[0, 0]
+    for w, text in ((prevalence, "raw"), (0.5, "γ = 1")):
+        top.annotate(text, (w, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                     textcoords="offset points", fontsize=7, color="0.4")  # fmt: skip
+    handles = [Line2D([], [], color=colours[d], marker="o", ms=3) for d in dgp_keys]
+    handles.append(Line2D([], [], color="0.3", ls="--", lw=1))
+    fig.legend(handles, [*dgp_keys, "Bayes value (same colour)"], loc="outside lower center",
+               ncols=len(handles))  # fmt: skip
+    fig.suptitle(
+        "Population curves: the restricted-class projection θ*(w) against the minority weight w"
+        f"\n(exact metrics at the training prevalence π = {prevalence:.3g})",
+        fontsize=11,
+    )
+    return fig
+
+
+def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) -> None:
+    """Write ``fig`` as PDF and PNG (150 dpi); neither path ever holds a partial file.
+
+    The PDF carries no creation date, so redrawing the same figure gives the same bytes.
+    """
+    with io.atomic_path(pdf_path) as pdf_tmp, io.atomic_path(png_path) as png_tmp:
+        fig.savefig(pdf_tmp, format="pdf", metadata={"CreationDate": None})
+        fig.savefig(png_tmp, format="png", dpi=150)
+
+
+def log_slope(n: Sequence[float], regret: Sequence[float]) -> tuple[float, int]:
+    """Least-squares slope of log(regret) on log(n), and how many points were dropped.
+
+    Non-positive (or non-finite) regrets have no logarithm: they are dropped from the fit. Fewer
+    than two distinct remaining n give a NaN slope.
+    """
+    x, y = np.asarray(n, dtype=float), np.asarray(regret, dtype=float)
+    keep = np.isfinite(y) & (y > 0) & (x > 0)
+    if np.unique(x[keep]).size < 2:
+        return float("nan"), int((~keep).sum())
+    slope = np.polyfit(np.log(x[keep]), np.log(y[keep]), 1)[0]
+    return float(slope), int((~keep).sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _experiment(
+    spec: dict, experiments: dict, figure: str, *, keys: Sequence[str] = ("experiment", "dgp", "model")
+) -> dict:
+    """The experiment a figure draws, after checking the spec names what the figure needs."""
+    missing = [key for key in keys if key not in (spec or {})]
+    if missing:
+        raise ValueError(f"{figure} figure: spec {spec!r} lacks keys {missing}")
+    name = spec["experiment"]
+    if name not in experiments:
+        raise ValueError(
+            f"{figure} figure: experiment {name!r} is not one of {sorted(experiments)}"
+        )
+    experiment = experiments[name]
+    wanted = spec["dgps"] if "dgps" in keys else [spec["dgp"]] if "dgp" in keys else []
+    for dgp in wanted:
+        if dgp not in experiment["dgps"]:
+            raise ValueError(f"{figure} figure: DGP {dgp!r} is not in experiment {name!r}")
+    if spec["model"] not in experiment["models"]:
+        raise ValueError(f"{figure} figure: model {spec['model']!r} is not in experiment {name!r}")
+    return experiment
+
+
+def _pick_n(experiment: dict, n: int | None) -> int:
+    """The training size drawn: ``n`` if given, else the experiment's largest."""
+    if n is None:
+        return int(max(experiment["n"]))
+    if n not in experiment["n"]:
+        raise ValueError(f"n = {n} is not one of the experiment's sizes {experiment['n']}")
+    return int(n)
+
+
+def _select(
+    summary: pd.DataFrame,
+    *,
+    dgps: Sequence[str],
+    model: str,
+    n: int | None,
+    methods: Sequence[str],
+    gammas: Sequence[float],
+) -> pd.DataFrame:
+    """Summary rows at the training prevalence for these cells; raw is taken at gamma 0.
+
+    A cell's gammas are merged over every experiment that fits it, so rows are restricted to the
+    experiment's own gammas. Raises ``ValueError`` when nothing is left.
+    """
+    gamma = summary["gamma"].astype(float).round(10)
+    wanted = np.round(np.asarray(gammas, dtype=float), 10)
+    keep = (
+        summary["dgp"].isin(dgps)
+        & (summary["model"] == model)
+        & (summary["evaluation"] == TRAINING)
+        & summary["metric"].isin(METRICS)
+        & (
+            ((summary["method"] == RAW) & (gamma == 0.0))
+            | (summary["method"].isin(methods) & gamma.isin(wanted))
+        )
+    )
+    if n is not None:
+        keep &= summary["n"] == n
+    rows = summary[keep].assign(gamma=gamma[keep])
+    if rows.empty:
+        raise ValueError(
+            f"no summary rows for DGPs {list(dgps)}, model {model!r}, n {n}, methods "
+            f"{list(methods)} at gammas {list(gammas)} (evaluation {TRAINING!r}); the table has "
+            f"DGPs {sorted(summary['dgp'].unique())}, models {sorted(summary['model'].unique())}"
+        )
+    log.info("selected %d summary rows (DGPs %s, model %s, n %s)", len(rows), list(dgps), model, n)
+    return rows
+
+
+def _source(rows: pd.DataFrame, *, figure: str) -> str:
+    """``population`` when the rows have it (linear models), else ``empirical``."""
+    source = "population" if (rows["source"] == "population").any() else "empirical"
+    log.info("%s figure: %s metrics", figure, source)
+    return source
+
+
+def _source_label(source: str) -> str:
+    return {"population": "exact population metric of each fit", "empirical": "test-set metric"}[
+        source
+    ]
+
+
+def _degrees(dgp_keys: Sequence[str], dgps: dict, degree: str) -> dict[str, float]:
+    """The misspecification degree of each DGP, ordered as the experiment lists them."""
+    values = {}
+    for key in dgp_keys:
+        value = dgps.get(key, {}).get("params", {}).get(degree)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError(
+                f"misspecification_sweep: DGP {key!r} has no numeric parameter {degree!r}"
+            )
+        values[key] = float(value)
+    if len(set(values.values())) < len(values):
+        raise ValueError(f"misspecification_sweep: DGPs share a {degree!r} value: {values}")
+    return values
+
+
+def _gamma_curve_differences(
+    population: pd.DataFrame, *, dgp: str, n: int, gammas: Sequence[float]
+) -> pd.DataFrame:
+    """Population (n -> infinity) value at each gamma minus the raw value, per method/metric."""
+    curve = population[
+        (population["kind"] == "gamma_curve")
+        & (population["dgp"] == dgp)
+        & (population["n"] == n)
+        & (population["evaluation"] == TRAINING)
+    ].assign(gamma=lambda t: t["gamma"].astype(float).round(10))
+    raw = curve[(curve["method"] == RAW) & (curve["gamma"] == 0.0)].set_index("metric")["value"]
+    if raw.empty:
+        log.warning("no population raw curve for %s n=%d: no population overlay", dgp, n)
+        return curve.iloc[0:0].assign(difference=[])
+    curve = curve[curve["gamma"].isin(np.round(np.asarray(gammas, dtype=float), 10))]
+    return curve.assign(difference=curve["value"] - curve["metric"].map(raw))
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing helpers
+# ---------------------------------------------------------------------------------------------
+
+_PART_STYLES = {"total": "-", "weighting": "--", "discrepancy": "-.", "residual": ":"}
+
+
+def _figure(nrows: int, ncols: int, *, panel: tuple[float, float], **kw) -> tuple[Figure, np.ndarray]:
+    """A constrained-layout figure of ``nrows x ncols`` panels in seaborn's whitegrid style."""
+    with sns.axes_style("whitegrid"), matplotlib.rc_context(_STYLE):
+        fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows + 1.0), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
+    return fig, axes
+
+
+def _dgp_label(dgp: str, dgps: dict | None) -> str:
+    name = (dgps or {}).get(dgp, {}).get("name")
+    return f"DGP {dgp} ({name})" if name and name != dgp else f"DGP {dgp}"
+
+
+def _plot_gamma_figure(summary, population, spec, experiments, dgps, n, *, title) -> Figure:
+    """Figures 1 and 2: one panel per metric, difference from raw against gamma."""
+    experiment = _experiment(spec, experiments, title)
+    n = _pick_n(experiment, n)
+    dgp, model = spec["dgp"], spec["model"]
+    methods = [m for m in experiment["methods"] if m != RAW]
+    rows = _select(
+        summary, dgps=[dgp], model=model, n=n, methods=methods, gammas=experiment["gammas"]
+    )
+    source = _source(rows, figure=title)
+    rows = rows[rows["source"] == source]
+    # gamma_curve rows exist for linear models only, which are the models with exact metrics
+    curves = (
+        _gamma_curve_differences(population, dgp=dgp, n=n, gammas=experiment["gammas"])
+        if source == "population"
+        else None
+    )
+    methods = [m for m in methods if m in set(rows["method"])]
+    fig, axes = _figure(2, 2, panel=(4.2, 3.0), sharex=True)
+    for ax, metric in zip(axes.flat, METRICS, strict=True):
+        ax.axhline(0.0, color=method_colour(RAW), lw=1)
+        for method in methods:
+            cell = rows[(rows["metric"] == metric) & (rows["method"] == method)]
+            _draw_band_line(ax, cell.sort_values("gamma"), method_colour(method))
+            if curves is not None:
+                curve = curves[(curves["metric"] == metric) & (curves["method"] == method)]
+                curve = curve.sort_values("gamma")
+                ax.plot(curve["gamma"], curve["difference"], color=method_colour(method),
+                        ls="--", lw=0.9)  # fmt: skip
+        ax.set_title(METRIC_LABELS[metric])
+        ax.set_ylabel(DIFF_LABEL)
+    for ax in axes[-1]:
+        ax.set_xlabel(GAMMA_LABEL)
+    _method_legend(fig, rows, methods, overlay=curves is not None)
+    replicates = int(rows["n_ok"].max())
+    fig.suptitle(
+        f"{title}: {_dgp_label(dgp, dgps)}, n = {n}, model {model}\n"
+        f"mean paired difference from raw over {replicates} replicates with 95% band "
+        f"({_source_label(source)}, training prevalence)",
+        fontsize=11,
+    )
+    log.info("%s: %d methods, population overlay %s", title, len(methods), curves is not None)
+    return fig
+
+
+def _draw_band_line(ax: Axes, cell: pd.DataFrame, colour) -> None:
+    """Mean difference with its 95% band; cells with failed fits get a black cross."""
+    ax.fill_between(cell["gamma"], cell["diff_ci_low"], cell["diff_ci_high"], color=colour,
+                    alpha=0.18, lw=0)  # fmt: skip
+    ax.plot(cell["gamma"], cell["diff_mean"], color=colour, marker="o", ms=4, lw=1.6)
+    _mark_failures(ax, cell["gamma"], cell["diff_mean"], cell["n_failed"])
+
+
+def _mark_failures(ax: Axes, x: pd.Series, y: pd.Series, failed: pd.Series) -> None:
+    bad = np.asarray(failed) > 0
+    if bad.any():
+        ax.plot(np.asarray(x)[bad], np.asarray(y)[bad], ls="none", marker="x", ms=8, mew=2,
+                color="black", zorder=5)  # fmt: skip
+
+
+def _method_legend(fig: Figure, rows: pd.DataFrame, methods: Sequence[str], *, overlay: bool):
+    """One legend for the figure: methods (with their failed-fit counts) and the line styles."""
+    handles = [Line2D([], [], color=method_colour(RAW), lw=1)]
+    labels = ["raw (zero line)"]
+    for method in methods:
+        failed = int(rows.loc[rows["method"] == method, "n_failed"].sum())
+        handles.append(Line2D([], [], color=method_colour(method), marker="o", ms=4))
+        labels.append(method_label(method) + (f" ({failed} failed fits: ×)" if failed else ""))
+    if overlay:
+        handles.append(Line2D([], [], color="0.3", ls="--", lw=0.9))
+        labels.append("population limit n → ∞ (same colour)")
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
+
+
+def _draw_rate_panel(ax: Axes, rows: pd.DataFrame, methods: Sequence[str], where: str) -> None:
+    """Regret against n on log-log axes, one line per method, slopes in the legend."""
+    positive = rows.loc[rows["regret_mean"] > 0, "regret_mean"]
+    for method in methods:
+        line = rows[rows["method"] == method].sort_values("n")
+        if line.empty:
+            continue
+        slope, dropped = log_slope(line["n"], line["regret_mean"])
+        if dropped:
+            log.warning("%s %s: %d non-positive regrets left out of the fit", where, method,
+                        dropped)  # fmt: skip
+        keep = line["regret_mean"] > 0
+        failed = int(line["n_failed"].sum())
+        label = f"{method_label(method)}: slope {slope:.2f}" if np.isfinite(slope) else (
+            f"{method_label(method)}: slope n/a"
+        )
+        label += f" ({dropped} dropped ≤ 0)" if dropped else ""
+        label += f" ({failed} failed fits: ×)" if failed else ""
+        ax.plot(line["n"][keep], line["regret_mean"][keep], color=method_colour(method),
+                marker="o", ms=4, label=label)  # fmt: skip
+        _mark_failures(ax, line["n"][keep], line["regret_mean"][keep], line["n_failed"][keep])
+    ns = np.sort(rows["n"].unique()).astype(float)
+    if len(positive) and ns.size > 1:
+        anchor = float(np.exp(np.log(positive).mean()))
+        mid = float(np.exp(np.log(ns).mean()))
+        ax.plot(ns, anchor * mid / ns, color="0.6", ls=":", lw=1, label="slope −1 reference")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(ns, labels=[f"{v:g}" for v in ns])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlabel("training size n")
+    ax.set_ylabel("regret (Bayes − value)")
+    ax.legend(loc="best", fontsize=7)
+
+
+def _draw_parts(ax: Axes, cell: pd.DataFrame) -> None:
+    """The four parts of one generator's gain for one metric, the total with its band."""
+    ax.axhline(0.0, color="0.5", lw=0.8)
+    ax.fill_between(cell["gamma"], cell["total_low"], cell["total_high"],
+                    color=PART_COLOURS["total"], alpha=0.12, lw=0)  # fmt: skip
+    for part, colour in PART_COLOURS.items():
+        ax.plot(cell["gamma"], cell[part], color=colour, ls=_PART_STYLES[part], marker="o",
+                ms=3.5, lw=1.8 if part == "total" else 1.3)  # fmt: skip
+    _mark_failures(ax, cell["gamma"], cell["total"], cell["n_failed"])
+
+
+def _draw_heatmap(ax: Axes, cells: pd.DataFrame, limit: float, degree: str) -> None:
+    """diff_mean over (degree, gamma), largest degree on top, values written in the cells."""
+    grid = cells.pivot_table(index="degree", columns="gamma", values="diff_mean").sort_index(
+        ascending=False
+    )
+    failed = cells.pivot_table(index="degree", columns="gamma", values="n_failed").reindex_like(
+        grid
+    )
+    text = grid.map(lambda v: "" if np.isnan(v) else f"{v:+.3f}") + failed.map(
+        lambda k: "*" if k > 0 else ""
+    )
+    sns.heatmap(grid, ax=ax, cmap="RdBu_r", vmin=-limit, vmax=limit, center=0.0, cbar=False,
+                annot=text, fmt="", annot_kws={"fontsize": 8}, linewidths=0.5)  # fmt: skip
+    ax.set_xticklabels([f"{g:g}" for g in grid.columns])
+    ax.set_yticklabels([f"{d:g}" for d in grid.index], rotation=0)
+    ax.set_xlabel(GAMMA_LABEL)
+    ax.set_ylabel(degree)

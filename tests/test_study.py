@@ -1,0 +1,113 @@
+import numpy as np
+import pytest
+
+from augsim import study
+from augsim.dgps import make_dgp
+from augsim.models import make_model
+
+SHARED = make_dgp("gaussian_shared", dim=3, shift=1.5)
+
+
+@pytest.mark.parametrize(
+    ("n", "ratio", "expected"),
+    [(4200, 20, (4000, 200)), (500, 20, (476, 24)), (210, 20, (200, 10))],
+)
+def test_class_sizes(n, ratio, expected):
+    assert study.class_sizes(n, ratio) == expected
+
+
+def test_class_sizes_rejects_too_few_minority_rows():
+    with pytest.raises(ValueError, match="minority"):
+        study.class_sizes(20, 20)
+
+
+@pytest.mark.parametrize(("gamma", "m"), [(0.0, 0), (1.0, 3800), (0.1, 380), (2.0, 7600)])
+def test_synthetic_count_balances_at_gamma_one(gamma, m):
+    assert study.synthetic_count(gamma, 4000, 200) == m
+
+
+def test_reweight_factor_matches_synthetic_minority_mass():
+    for gamma in (0.0, 0.5, 1.0, 2.0):
+        m = study.synthetic_count(gamma, 4000, 200)
+        assert study.reweight_factor(gamma, 4000, 200) * 200 == pytest.approx(200 + m)
+
+
+def test_chunking_leaves_replicates_unchanged():
+    whole = study.simulate_training(
+        SHARED, n0=40, n1=5, replicate_ids=range(4), seed=1, scenario="s/n45"
+    )
+    parts = [
+        study.simulate_training(SHARED, n0=40, n1=5, replicate_ids=ids, seed=1, scenario="s/n45")
+        for ids in ([0, 1], [2], [3])
+    ]
+    np.testing.assert_array_equal(whole["X"], np.concatenate([p["X"] for p in parts]))
+
+
+def test_chunk_replicates():
+    assert study.chunk_replicates(1, chunk_size=3, replicates=7).tolist() == [3, 4, 5]
+    assert study.chunk_replicates(2, chunk_size=3, replicates=7).tolist() == [6]
+    with pytest.raises(ValueError, match="chunk"):
+        study.chunk_replicates(3, chunk_size=3, replicates=7)
+
+
+def _train():
+    return study.simulate_training(
+        SHARED, n0=200, n1=10, replicate_ids=[0, 1], seed=3, scenario="s/n210"
+    )
+
+
+def test_reweight_equals_duplicating_minority_rows_at_integer_factors():
+    train = _train()
+    X, y = train["X"][0], train["y"]
+    # gamma such that (n1 + m) / n1 = 3: m = 20 = gamma * 190
+    gamma = 20 / 190
+    rows, labels, weights = study.training_set(
+        X, y, gamma=gamma, method_kind=study.REWEIGHT, synthetic=None
+    )
+    weighted = make_model("logistic").fit(rows, labels, sample_weight=weights)
+    repeated = np.vstack([X, X[y == 1], X[y == 1]])
+    labels = np.concatenate([y, np.ones(20, dtype=y.dtype)])
+    duplicated = make_model("logistic").fit(repeated, labels)
+    np.testing.assert_allclose(weighted.coef_, duplicated.coef_, rtol=1e-8)
+
+
+def test_generator_fits_use_nested_prefixes():
+    train = _train()
+    synthetic = study.augment_training(
+        train,
+        lambda: study.build_generator({"name": "oracle"}, SHARED),
+        m_max=380,
+        seed=3,
+        scenario="s/n210",
+        generator_key="oracle",
+    )
+    fits = study.fit_replicates(
+        train, synthetic, lambda: make_model("logistic"), method_kind="generator",
+        gammas=[0.0, 1.0, 2.0],
+    )  # fmt: skip
+    assert fits["coef"].shape == (6, 3) and (fits["error"] == "").all()
+    # at gamma = 1 the fit used exactly the first 190 synthetic rows
+    X = np.vstack([train["X"][0], synthetic["X"][0][:190]])
+    y = np.concatenate([train["y"], np.ones(190, dtype=train["y"].dtype)])
+    np.testing.assert_allclose(fits["coef"][1], make_model("logistic").fit(X, y).coef_)
+    # gamma = 0 is the raw fit
+    raw = study.fit_replicates(train, None, lambda: make_model("logistic"), method_kind="raw",
+                               gammas=[])  # fmt: skip
+    np.testing.assert_allclose(fits["coef"][0], raw["coef"][0])
+
+
+def test_failures_are_recorded_per_replicate():
+    train = _train()
+    synthetic = study.augment_training(
+        train,
+        lambda: study.build_generator({"name": "smote", "params": {"k_neighbors": 10}}, SHARED),
+        m_max=10,
+        seed=3,
+        scenario="s/n210",
+        generator_key="smote",
+    )
+    assert all("k_neighbors" in error for error in synthetic["error"])
+    fits = study.fit_replicates(
+        train, synthetic, lambda: make_model("logistic"), method_kind="generator", gammas=[0.5]
+    )
+    assert np.isnan(fits["coef"]).all() and all(e.startswith("generator:") for e in fits["error"])

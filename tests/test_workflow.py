@@ -1,0 +1,125 @@
+"""The real workflow: the CI study end to end, caching, targeted reruns and code hygiene."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pandas as pd
+import pytest
+from workflow_helpers import REPO, copy_workflow, scheduled_jobs, snakemake, write_config
+
+from augsim import plan
+from augsim.metrics import METRIC_NAMES
+
+pytestmark = pytest.mark.workflow
+
+FIGURES = plan.FIGURES
+REPLICATE_COLUMNS = [
+    "dgp", "n", "model", "method", "gamma", "replicate", "evaluation", "source", "metric",
+    "prevalence", "value", "bayes", "regret", "error",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def ci_run(tmp_path_factory):
+    """A completed run of config/ci.yaml in a scratch copy of the workflow."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("ci_run"))
+    snakemake(workdir)
+    return workdir
+
+
+def test_every_figure_and_table_exists(ci_run):
+    results = ci_run / "results" / "ci"
+    for figure in FIGURES:
+        for ext in ("pdf", "png"):
+            path = results / "figures" / f"{figure}.{ext}"
+            assert path.stat().st_size > 1000, path
+    for table in ("replicates", "summary", "failures", "population"):
+        assert (results / "tables" / f"{table}.csv").exists()
+
+
+def test_replicate_table_has_documented_columns_and_ranges(ci_run):
+    table = pd.read_csv(ci_run / "results" / "ci" / "tables" / "replicates.csv")
+    assert list(table.columns) == REPLICATE_COLUMNS
+    assert set(table["metric"]) == set(METRIC_NAMES)
+    assert set(table["source"]) == {"empirical", "population"}
+    assert table["value"].between(0, 1).all()
+    assert table["bayes"].between(0, 1).all()
+    # Bayes is optimal among all scores at the population level
+    population = table[table["source"] == "population"]
+    assert (population["regret"] > -1e-9).all()
+    # four replicates of every cell, each evaluated at two prevalences
+    counts = table.groupby(["dgp", "n", "model", "method", "gamma", "source", "metric"]).size()
+    assert (counts == 4 * 2).all()
+
+
+def test_summary_pairs_every_method_with_raw(ci_run):
+    summary = pd.read_csv(ci_run / "results" / "ci" / "tables" / "summary.csv")
+    raw = summary[summary["method"] == "raw"]
+    assert (raw["diff_mean"] == 0).all()
+    assert (summary["n_ok"] == 4).all() and (summary["n_failed"] == 0).all()
+    assert (summary["ci_low"] <= summary["mean"]).all()
+    assert (summary["mean"] <= summary["ci_high"]).all()
+
+
+def test_second_invocation_has_nothing_to_do(ci_run):
+    result = snakemake(ci_run, "--dry-run")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_generator_parameter_change_reruns_only_that_generator(ci_run):
+    def smaller_k(config):
+        config["generators"]["smote"]["params"]["k_neighbors"] = 4
+
+    configfile = write_config(ci_run, "ci_smote_k4.yaml", smaller_k)
+    jobs = scheduled_jobs(snakemake(ci_run, "--dry-run", configfile=configfile).stdout)
+    per_chunk = {"augment_data", "fit_models", "evaluate_models"}
+    for rule, wildcards in jobs:
+        if rule in per_chunk:
+            assert wildcards.get("generator", wildcards.get("method")) == "smote", (rule, wildcards)
+    rules = {rule for rule, _ in jobs}
+    assert per_chunk <= rules
+    assert rules - per_chunk == {"aggregate_results", "all", *(f"plot_{f}" for f in FIGURES)}
+
+
+def test_forcerun_of_one_plot_rule_reruns_only_it(ci_run):
+    jobs = scheduled_jobs(snakemake(ci_run, "--dry-run", "-R", "plot_rate").stdout)
+    assert {rule for rule, _ in jobs} == {"plot_rate", "all"}
+
+
+def test_chunk_size_leaves_every_number_unchanged(ci_run, tmp_path):
+    workdir = copy_workflow(tmp_path / "chunked")
+    configfile = write_config(workdir, "ci_chunk2.yaml", lambda c: c.update(chunk_size=2))
+    snakemake(workdir, "results/ci/tables/replicates.csv", configfile=configfile)
+    relative = "results/ci/tables/replicates.csv"
+    assert (workdir / relative).read_bytes() == (ci_run / relative).read_bytes()
+
+
+def test_ci_config_replaces_the_paper_config(ci_run):
+    # Snakemake merges --configfile into the Snakefile's configfile unless the Snakefile skips it.
+    result = snakemake(ci_run, "--dry-run", "--forceall")
+    assert "hetero_s1_25" not in result.stdout
+
+
+def test_paper_config_builds_the_whole_dag(tmp_path):
+    workdir = copy_workflow(tmp_path / "paper")
+    result = snakemake(workdir, "--dry-run", configfile="config/config.yaml")
+    jobs = scheduled_jobs(result.stdout)
+    rules = {rule for rule, _ in jobs}
+    assert {f"plot_{figure}" for figure in FIGURES} <= rules
+    assert 300 < len(jobs) < 1000
+
+
+def test_snakemake_lint_is_clean():
+    result = snakemake(REPO, "--lint", configfile="config/config.yaml", check=False)
+    assert "Congratulations" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["snakefmt", "--check", "."], ["ruff", "check", "."], ["ruff", "format", "--check", "."]],
+    ids=["snakefmt", "ruff-check", "ruff-format"],
+)
+def test_code_style_is_clean(command):
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

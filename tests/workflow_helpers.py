@@ -1,0 +1,62 @@
+"""Run the real snakemake command line on a copy of the workflow in a scratch directory."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
+
+
+def copy_workflow(target: Path) -> Path:
+    """Copy what `snakemake` needs into ``target`` (results then never touch the repository)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in WORKFLOW_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def snakemake(
+    workdir: Path, *args: str, configfile: str = "config/ci.yaml", check: bool = True
+) -> subprocess.CompletedProcess:
+    """Run snakemake in ``workdir`` with 2 cores; raise with its output when it fails."""
+    command = ["snakemake", "--cores", "2", "--configfile", configfile, *args]
+    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
+            f"{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def scheduled_jobs(output: str) -> list[tuple[str, dict[str, str]]]:
+    """(rule, wildcards) of every job a dry run lists."""
+    jobs = []
+    for line in output.splitlines():
+        rule = re.match(r"^(?:local)?rule (\w+):$", line)
+        if rule:
+            jobs.append((rule.group(1), {}))
+        wildcards = re.match(r"^\s+wildcards: (.*)$", line)
+        if wildcards and jobs:
+            pairs = (item.split("=", 1) for item in wildcards.group(1).split(", "))
+            jobs[-1][1].update(dict(pairs))
+    return jobs
+
+
+def write_config(workdir: Path, name: str, edit) -> str:
+    """Write ``config/<name>`` as the CI config changed by ``edit(config)``; return its path."""
+    config = yaml.safe_load((workdir / "config" / "ci.yaml").read_text())
+    edit(config)
+    path = workdir / "config" / name
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return f"config/{name}"
