@@ -32,14 +32,15 @@ import matplotlib
 
 matplotlib.use("Agg")  # before seaborn, which imports pyplot: files only, no display
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
-from augsim import io  # noqa: E402
+from augsim import io
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +75,31 @@ METHOD_COLOURS = {
     "ros": _PALETTE[1],
     "smote": _PALETTE[2],
     "gaussian": _PALETTE[4],
-    "biased_oracle": _PALETTE[3],
+    "biased_oracle": _PALETTE[9],
 }
-_SPARE_COLOURS = [_PALETTE[i] for i in (5, 6, 8, 9)]
+METHOD_MARKERS = {
+    RAW: "o",
+    REWEIGHT: "P",
+    "oracle": "o",
+    "ros": "s",
+    "smote": "^",
+    "gaussian": "D",
+    "biased_oracle": "v",
+}
+_SPARE_COLOURS = [_PALETTE[i] for i in (3, 5, 6, 8)]
 PART_COLOURS = {
     "total": (0.0, 0.0, 0.0),
     "weighting": METHOD_COLOURS[REWEIGHT],
     "discrepancy": _PALETTE[3],
-    "residual": _PALETTE[5],
+    "residual": METHOD_COLOURS["oracle"],
 }
 PART_LABELS = {
-    "total": "total gain: generator − raw",
-    "weighting": "weighting part: reweight − raw",
-    "discrepancy": "discrepancy part: generator − oracle",
-    "residual": "residual: oracle − reweight",
+    "total": "total gain: generator - raw",
+    "weighting": "weighting part: reweight - raw",
+    "discrepancy": "discrepancy part: generator - oracle",
+    "residual": "residual: oracle - reweight",
 }
-GAMMA_LABEL = "γ (synthetic amount; 1 = balanced)"
+GAMMA_LABEL = r"$\gamma$ (synthetic amount; 1 = balanced)"
 DIFF_LABEL = "difference from raw"
 _STYLE = {"axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8}
 
@@ -99,6 +109,11 @@ def method_colour(method: str) -> tuple[float, float, float]:
     if method in METHOD_COLOURS:
         return METHOD_COLOURS[method]
     return _SPARE_COLOURS[zlib.crc32(method.encode()) % len(_SPARE_COLOURS)]
+
+
+def method_marker(method: str) -> str:
+    """The marker of ``method``: lines that coincide stay distinguishable."""
+    return METHOD_MARKERS.get(method, "o")
 
 
 def method_label(method: str) -> str:
@@ -157,23 +172,33 @@ def plot_rate(
     experiment = _experiment(spec, experiments, "rate", keys=("experiment", "dgps", "model"))
     model, dgp_keys = spec["model"], list(spec["dgps"])
     methods = [RAW, *[m for m in experiment["methods"] if m != RAW]]
-    rows = _select(summary, dgps=dgp_keys, model=model, n=None, methods=methods, gammas=[1.0])
+    if not np.isclose(experiment["gammas"], 1.0).any():
+        raise ValueError(f"rate figure: experiment {spec['experiment']!r} has no gamma 1")
+    rows = _select(
+        summary, dgps=dgp_keys, model=model, ns=experiment["n"], methods=methods, gammas=[1.0]
+    )
     source = _source(rows, figure="rate")
     rows = rows[rows["source"] == source]
-    fig, axes = _figure(len(dgp_keys), len(METRICS), panel=(3.3, 3.0), sharey=False)
-    for i, dgp in enumerate(dgp_keys):
+    # one DGP: a 2 x 2 grid of metrics; several: one row of four metrics per DGP
+    ncols = 2 if len(dgp_keys) == 1 else len(METRICS)
+    fig, axes = _figure(len(dgp_keys) * len(METRICS) // ncols, ncols, panel=(4.2, 3.2))
+    panels = iter(axes.flat)
+    for dgp in dgp_keys:
         by_dgp = rows[rows["dgp"] == dgp]
         if by_dgp.empty:
             raise ValueError(f"rate figure: no summary rows for DGP {dgp!r} and model {model!r}")
-        for j, metric in enumerate(METRICS):
-            ax = axes[i, j]
+        for metric in METRICS:
+            ax = next(panels)
             _draw_rate_panel(ax, by_dgp[by_dgp["metric"] == metric], methods, f"{dgp}/{metric}")
-            ax.set_title(f"{METRIC_LABELS[metric]} — {_dgp_label(dgp, dgps)}")
-    ns = sorted(rows["n"].unique())
-    fig.suptitle(
-        f"Regret rate: Bayes minus method value, model {model}, n = {', '.join(map(str, ns))}"
-        f" ({_source_label(source)}, training prevalence; methods at γ = 1)",
-        fontsize=11,
+            where = f" — {dgp}" if len(dgp_keys) > 1 else ""
+            ax.set_title(METRIC_LABELS[metric] + where)
+    ns = ", ".join(map(str, sorted(rows["n"].unique())))
+    named = "; ".join(_dgp_label(dgp, dgps) for dgp in dgp_keys)
+    _suptitle(
+        fig,
+        f"Regret rate — {named}, model {model}, n = {ns}",
+        f"mean regret (Bayes - value), raw and methods at $\\gamma$ = 1; "
+        f"{_source_label(source)}, training prevalence",
     )
     return fig
 
@@ -195,11 +220,11 @@ def plot_decomposition(
     n = _pick_n(experiment, n)
     parts = decomposition_parts(summary, spec=spec, experiments=experiments, n=n)
     generators = list(dict.fromkeys(parts["generator"]))
-    fig, axes = _figure(len(METRICS), len(generators), panel=(3.2, 2.5), sharey="row")
+    fig, axes = _figure(len(METRICS), len(generators), panel=(3.2, 2.5), sharex=True, sharey="row")
     for j, generator in enumerate(generators):
-        failed = int(parts.loc[parts["generator"] == generator, "n_failed"].max())
-        note = f" ({failed} failed fits)" if failed else ""
-        axes[0, j].set_title(f"{method_label(generator)}{note}", color=method_colour(generator))
+        failed = _failed_fits(parts[parts["generator"] == generator], by=["gamma"])
+        title = method_label(generator) + _failure_note(failed)
+        axes[0, j].set_title(title, color=method_colour(generator))
         for i, metric in enumerate(METRICS):
             ax = axes[i, j]
             cell = parts[(parts["generator"] == generator) & (parts["metric"] == metric)]
@@ -208,16 +233,19 @@ def plot_decomposition(
                 ax.set_ylabel(f"{METRIC_LABELS[metric]}\n{DIFF_LABEL}")
             if i == len(METRICS) - 1:
                 ax.set_xlabel(GAMMA_LABEL)
+                _gamma_ticks(ax, experiment["gammas"])
     handles = [
         Line2D([], [], color=PART_COLOURS[p], ls=_PART_STYLES[p], marker="o", ms=4)
         for p in PART_COLOURS
     ]
     fig.legend(handles, list(PART_LABELS.values()), loc="outside lower center", ncols=4)
     source = parts["source"].iloc[0]
-    fig.suptitle(
-        f"Decomposition of the gain — {_dgp_label(spec['dgp'], dgps)}, n = {n}, "
-        f"model {spec['model']} ({_source_label(source)}, training prevalence)",
-        fontsize=11,
+    _suptitle(
+        fig,
+        f"Decomposition of the gain over raw — {_dgp_label(spec['dgp'], dgps)}, n = {n}, "
+        f"model {spec['model']}",
+        f"mean differences (band: 95% interval of the total); {_source_label(source)}, "
+        "training prevalence",
     )
     return fig
 
@@ -250,9 +278,13 @@ def decomposition_parts(
         )
     generators = [m for m in methods if m not in (REWEIGHT, ORACLE)] or [ORACLE]
     rows = _select(
-        summary, dgps=[spec["dgp"]], model=spec["model"], n=n, methods=methods,
+        summary,
+        dgps=[spec["dgp"]],
+        model=spec["model"],
+        ns=[n],
+        methods=methods,
         gammas=experiment["gammas"],
-    )  # fmt: skip
+    )
     source = _source(rows, figure="decomposition")
     wide = rows[rows["source"] == source].pivot_table(
         index=["gamma", "metric"], columns="method", values=["diff_mean", "n_failed"]
@@ -268,7 +300,7 @@ def decomposition_parts(
                 "weighting": d[REWEIGHT],
                 "discrepancy": d[generator] - d[ORACLE],
                 "residual": d[ORACLE] - d[REWEIGHT],
-                "n_failed": failed[[generator, REWEIGHT, ORACLE]].sum(axis=1),
+                "n_failed": failed[list({generator, REWEIGHT, ORACLE})].sum(axis=1),
             }
         )
         frames.append(part.reset_index().assign(generator=generator))
@@ -302,39 +334,59 @@ def plot_misspecification_sweep(
     degrees = _degrees(experiment["dgps"], dgps, spec["degree"])
     methods = [m for m in experiment["methods"] if m != RAW]
     rows = _select(
-        summary, dgps=list(degrees), model=spec["model"], n=n, methods=methods,
+        summary,
+        dgps=list(degrees),
+        model=spec["model"],
+        ns=[n],
+        methods=methods,
         gammas=experiment["gammas"],
-    )  # fmt: skip
+    )
     source = _source(rows, figure="misspecification_sweep")
     rows = rows[rows["source"] == source].assign(degree=lambda t: t["dgp"].map(degrees))
+    order = sorted(degrees.values(), reverse=True)  # largest degree on top
+    gammas = sorted(float(g) for g in experiment["gammas"])
     methods = [m for m in methods if m in set(rows["method"])]
-    fig, axes = _figure(len(methods), len(METRICS), panel=(3.0, 0.9 + 0.45 * len(degrees)))
+    fig, axes = _figure(len(methods), len(METRICS), panel=(3.4, 1.0 + 0.45 * len(degrees)))
     for j, metric in enumerate(METRICS):
         by_metric = rows[rows["metric"] == metric]
         limit = float(np.nanmax(np.abs(by_metric["diff_mean"]))) or 1e-12
         for i, method in enumerate(methods):
             ax = axes[i, j]
-            _draw_heatmap(ax, by_metric[by_metric["method"] == method], limit, spec["degree"])
+            cells = by_metric[by_metric["method"] == method]
+            _draw_heatmap(ax, cells, limit, degrees=order, gammas=gammas)
+            if j == 0:
+                labels = {value: f"{value:g} ({key})" for key, value in degrees.items()}
+                ax.set_yticklabels([labels[d] for d in order], rotation=0)
+                ax.set_ylabel(spec["degree"])
+            else:
+                ax.set_yticklabels([])
             ax.set_title(f"{method_label(method)} — {METRIC_LABELS[metric]}")
         bar = fig.colorbar(ax.collections[0], ax=list(axes[:, j]), location="bottom", shrink=0.9)
+        bar.ax.xaxis.set_major_locator(MaxNLocator(nbins=2, symmetric=True))
         bar.set_label(f"{METRIC_LABELS[metric]}: {DIFF_LABEL}")
-    fig.suptitle(
-        f"Gain over raw against γ and the degree of misspecification ({spec['degree']}) — "
-        f"n = {n}, model {spec['model']} ({_source_label(source)}, training prevalence)",
-        fontsize=11,
+    failed = " Cells marked * had failed fits." if (rows["n_failed"] > 0).any() else ""
+    _suptitle(
+        fig,
+        f"Gain over raw against $\\gamma$ and the degree of misspecification "
+        f"({spec['degree']}) — n = {n}, model {spec['model']}",
+        f"mean difference from raw; {_source_label(source)}, training prevalence.{failed}",
     )
     return fig
 
 
-def plot_population(population: pd.DataFrame, *, spec: dict | None = None) -> Figure:
+def plot_population(
+    population: pd.DataFrame, *, spec: dict | None = None, dgps: dict | None = None
+) -> Figure:
     """Figure 6: metric of the restricted-class projection theta*(w) against the weight w.
 
     One panel per metric, one line per DGP with ``weight_curve`` rows, its Bayes value as a
     dashed line of the same colour. Grey verticals mark the raw fit's weight (w = training
-    prevalence) and full balance (w = 0.5, gamma = 1).
+    prevalence) and full balance (w = 0.5, gamma = 1). ``spec`` is unused: the figure has no
+    options, the argument keeps the plot functions alike.
     """
-    del spec  # the figure has no options; the argument keeps every plot function alike
-    rows = population[(population["kind"] == "weight_curve") & (population["evaluation"] == TRAINING)]
+    rows = population[
+        (population["kind"] == "weight_curve") & (population["evaluation"] == TRAINING)
+    ]
     if rows.empty:
         raise ValueError("population figure: no weight_curve rows at the training prevalence")
     dgp_keys = list(dict.fromkeys(rows["dgp"]))
@@ -344,6 +396,8 @@ def plot_population(population: pd.DataFrame, *, spec: dict | None = None) -> Fi
     for ax, metric in zip(axes.flat, METRICS, strict=True):
         for dgp in dgp_keys:
             curve = rows[(rows["dgp"] == dgp) & (rows["metric"] == metric)].sort_values("weight")
+            if curve.empty:
+                continue
             colour = colours[dgp]
             ax.plot(curve["weight"], curve["value"], color=colour, marker="o", ms=3, label=dgp)
             ax.axhline(curve["bayes"].iloc[0], color=colour, ls="--", lw=1)
@@ -352,19 +406,17 @@ def plot_population(population: pd.DataFrame, *, spec: dict | None = None) -> Fi
         ax.set_title(METRIC_LABELS[metric])
         ax.set_xlabel("minority weight w")
         ax.set_ylabel(f"{METRIC_LABELS[metric]} of θ*(w)")
-    top = axes[0, 0]
-    for w, text in ((prevalence, "raw"), (0.5, "γ = 1")):
-        top.annotate(text, (w, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -10),
-                     textcoords="offset points", fontsize=7, color="0.4")  # fmt: skip
     handles = [Line2D([], [], color=colours[d], marker="o", ms=3) for d in dgp_keys]
-    handles.append(Line2D([], [], color="0.3", ls="--", lw=1))
-    fig.legend(handles, [*dgp_keys, "Bayes value (same colour)"], loc="outside lower center",
-               ncols=len(handles))  # fmt: skip
-    fig.suptitle(
-        "Population curves: the restricted-class projection θ*(w) against the minority weight w"
-        f"\n(exact metrics at the training prevalence π = {prevalence:.3g})",
-        fontsize=11,
+    labels = [_dgp_label(dgp, dgps) for dgp in dgp_keys]
+    handles += [Line2D([], [], color="0.3", ls="--", lw=1), Line2D([], [], color="0.6", ls=":")]
+    labels += ["Bayes value (same colour)", "w = π (raw fit) and w = 0.5 ($\\gamma$ = 1)"]
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    _suptitle(
+        fig,
+        "Population curves: the restricted-class projection θ*(w) against the minority weight w",
+        f"exact metrics at the training prevalence π = {prevalence:.3g}",
     )
+    log.info("population figure: DGPs %s, %d weights", dgp_keys, rows["weight"].nunique())
     return fig
 
 
@@ -398,7 +450,11 @@ def log_slope(n: Sequence[float], regret: Sequence[float]) -> tuple[float, int]:
 
 
 def _experiment(
-    spec: dict, experiments: dict, figure: str, *, keys: Sequence[str] = ("experiment", "dgp", "model")
+    spec: dict,
+    experiments: dict,
+    figure: str,
+    *,
+    keys: Sequence[str] = ("experiment", "dgp", "model"),
 ) -> dict:
     """The experiment a figure draws, after checking the spec names what the figure needs."""
     missing = [key for key in keys if key not in (spec or {})]
@@ -433,7 +489,7 @@ def _select(
     *,
     dgps: Sequence[str],
     model: str,
-    n: int | None,
+    ns: Sequence[int],
     methods: Sequence[str],
     gammas: Sequence[float],
 ) -> pd.DataFrame:
@@ -449,21 +505,20 @@ def _select(
         & (summary["model"] == model)
         & (summary["evaluation"] == TRAINING)
         & summary["metric"].isin(METRICS)
+        & summary["n"].isin(ns)
         & (
             ((summary["method"] == RAW) & (gamma == 0.0))
             | (summary["method"].isin(methods) & gamma.isin(wanted))
         )
     )
-    if n is not None:
-        keep &= summary["n"] == n
     rows = summary[keep].assign(gamma=gamma[keep])
     if rows.empty:
         raise ValueError(
-            f"no summary rows for DGPs {list(dgps)}, model {model!r}, n {n}, methods "
+            f"no summary rows for DGPs {list(dgps)}, model {model!r}, n {list(ns)}, methods "
             f"{list(methods)} at gammas {list(gammas)} (evaluation {TRAINING!r}); the table has "
             f"DGPs {sorted(summary['dgp'].unique())}, models {sorted(summary['model'].unique())}"
         )
-    log.info("selected %d summary rows (DGPs %s, model %s, n %s)", len(rows), list(dgps), model, n)
+    log.info("selected %d summary rows (DGPs %s, model %s, n %s)", len(rows), dgps, model, ns)
     return rows
 
 
@@ -505,7 +560,9 @@ def _gamma_curve_differences(
         & (population["n"] == n)
         & (population["evaluation"] == TRAINING)
     ].assign(gamma=lambda t: t["gamma"].astype(float).round(10))
-    raw = curve[(curve["method"] == RAW) & (curve["gamma"] == 0.0)].set_index("metric")["value"]
+    # two linear model instances give the same limit twice (the table has no model column)
+    raw = curve[(curve["method"] == RAW) & (curve["gamma"] == 0.0)]
+    raw = raw.groupby("metric")["value"].first()
     if raw.empty:
         log.warning("no population raw curve for %s n=%d: no population overlay", dgp, n)
         return curve.iloc[0:0].assign(difference=[])
@@ -520,12 +577,19 @@ def _gamma_curve_differences(
 _PART_STYLES = {"total": "-", "weighting": "--", "discrepancy": "-.", "residual": ":"}
 
 
-def _figure(nrows: int, ncols: int, *, panel: tuple[float, float], **kw) -> tuple[Figure, np.ndarray]:
+def _figure(
+    nrows: int, ncols: int, *, panel: tuple[float, float], **kw
+) -> tuple[Figure, np.ndarray]:
     """A constrained-layout figure of ``nrows x ncols`` panels in seaborn's whitegrid style."""
     with sns.axes_style("whitegrid"), matplotlib.rc_context(_STYLE):
         fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows + 1.0), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
     return fig, axes
+
+
+def _suptitle(fig: Figure, title: str, subtitle: str) -> None:
+    """A figure title and, below it, what is plotted (constrained layout makes room for both)."""
+    fig.suptitle(f"{title}\n{subtitle}", fontsize=10.5)
 
 
 def _dgp_label(dgp: str, dgps: dict | None) -> str:
@@ -540,7 +604,7 @@ def _plot_gamma_figure(summary, population, spec, experiments, dgps, n, *, title
     dgp, model = spec["dgp"], spec["model"]
     methods = [m for m in experiment["methods"] if m != RAW]
     rows = _select(
-        summary, dgps=[dgp], model=model, n=n, methods=methods, gammas=experiment["gammas"]
+        summary, dgps=[dgp], model=model, ns=[n], methods=methods, gammas=experiment["gammas"]
     )
     source = _source(rows, figure=title)
     rows = rows[rows["source"] == source]
@@ -551,46 +615,78 @@ def _plot_gamma_figure(summary, population, spec, experiments, dgps, n, *, title
         else None
     )
     methods = [m for m in methods if m in set(rows["method"])]
-    fig, axes = _figure(2, 2, panel=(4.2, 3.0), sharex=True)
+    fig, axes = _figure(2, 2, panel=(5.0, 3.4), sharex=True)
     for ax, metric in zip(axes.flat, METRICS, strict=True):
-        ax.axhline(0.0, color=method_colour(RAW), lw=1)
+        ax.axhline(0.0, color=method_colour(RAW), lw=0.8, zorder=1)
         for method in methods:
             cell = rows[(rows["metric"] == metric) & (rows["method"] == method)]
-            _draw_band_line(ax, cell.sort_values("gamma"), method_colour(method))
+            _draw_band_line(
+                ax, cell.sort_values("gamma"), method_colour(method), method_marker(method)
+            )
             if curves is not None:
                 curve = curves[(curves["metric"] == metric) & (curves["method"] == method)]
                 curve = curve.sort_values("gamma")
-                ax.plot(curve["gamma"], curve["difference"], color=method_colour(method),
-                        ls="--", lw=0.9)  # fmt: skip
+                ax.plot(
+                    curve["gamma"],
+                    curve["difference"],
+                    color=method_colour(method),
+                    ls="--",
+                    lw=0.9,
+                )
         ax.set_title(METRIC_LABELS[metric])
         ax.set_ylabel(DIFF_LABEL)
     for ax in axes[-1]:
         ax.set_xlabel(GAMMA_LABEL)
+        _gamma_ticks(ax, experiment["gammas"])
     _method_legend(fig, rows, methods, overlay=curves is not None)
     replicates = int(rows["n_ok"].max())
-    fig.suptitle(
-        f"{title}: {_dgp_label(dgp, dgps)}, n = {n}, model {model}\n"
-        f"mean paired difference from raw over {replicates} replicates with 95% band "
-        f"({_source_label(source)}, training prevalence)",
-        fontsize=11,
+    _suptitle(
+        fig,
+        f"{title} — {_dgp_label(dgp, dgps)}, n = {n}, model {model}",
+        f"mean paired difference from raw over {replicates} replicates, 95% band; "
+        f"{_source_label(source)}, training prevalence",
     )
     log.info("%s: %d methods, population overlay %s", title, len(methods), curves is not None)
     return fig
 
 
-def _draw_band_line(ax: Axes, cell: pd.DataFrame, colour) -> None:
+def _draw_band_line(ax: Axes, cell: pd.DataFrame, colour, marker: str) -> None:
     """Mean difference with its 95% band; cells with failed fits get a black cross."""
-    ax.fill_between(cell["gamma"], cell["diff_ci_low"], cell["diff_ci_high"], color=colour,
-                    alpha=0.18, lw=0)  # fmt: skip
-    ax.plot(cell["gamma"], cell["diff_mean"], color=colour, marker="o", ms=4, lw=1.6)
+    ax.fill_between(
+        cell["gamma"], cell["diff_ci_low"], cell["diff_ci_high"], color=colour, alpha=0.12, lw=0
+    )
+    ax.plot(cell["gamma"], cell["diff_mean"], color=colour, marker=marker, ms=4.5, lw=1.6)
     _mark_failures(ax, cell["gamma"], cell["diff_mean"], cell["n_failed"])
+
+
+def _gamma_ticks(ax: Axes, gammas: Sequence[float]) -> None:
+    """Ticks at the gammas fitted, unless there are too many to label."""
+    if len(gammas) <= 9:
+        ax.set_xticks(sorted(gammas), labels=[f"{g:g}" for g in sorted(gammas)])
 
 
 def _mark_failures(ax: Axes, x: pd.Series, y: pd.Series, failed: pd.Series) -> None:
     bad = np.asarray(failed) > 0
     if bad.any():
-        ax.plot(np.asarray(x)[bad], np.asarray(y)[bad], ls="none", marker="x", ms=8, mew=2,
-                color="black", zorder=5)  # fmt: skip
+        ax.plot(
+            np.asarray(x)[bad],
+            np.asarray(y)[bad],
+            ls="none",
+            marker="x",
+            ms=8,
+            mew=2,
+            color="black",
+            zorder=5,
+        )
+
+
+def _failed_fits(rows: pd.DataFrame, by: Sequence[str]) -> int:
+    """Failed fits among ``rows``: a failed fit fails every metric, so count it once per cell."""
+    return int(rows.groupby(list(by))["n_failed"].max().sum()) if len(rows) else 0
+
+
+def _failure_note(failed: int) -> str:
+    return f" ({failed} failed fit{'s' if failed > 1 else ''}: x)" if failed else ""
 
 
 def _method_legend(fig: Figure, rows: pd.DataFrame, methods: Sequence[str], *, overlay: bool):
@@ -598,13 +694,15 @@ def _method_legend(fig: Figure, rows: pd.DataFrame, methods: Sequence[str], *, o
     handles = [Line2D([], [], color=method_colour(RAW), lw=1)]
     labels = ["raw (zero line)"]
     for method in methods:
-        failed = int(rows.loc[rows["method"] == method, "n_failed"].sum())
-        handles.append(Line2D([], [], color=method_colour(method), marker="o", ms=4))
-        labels.append(method_label(method) + (f" ({failed} failed fits: ×)" if failed else ""))
+        failed = _failed_fits(rows[rows["method"] == method], by=["gamma"])
+        handles.append(
+            Line2D([], [], color=method_colour(method), marker=method_marker(method), ms=4.5)
+        )
+        labels.append(method_label(method) + _failure_note(failed))
     if overlay:
         handles.append(Line2D([], [], color="0.3", ls="--", lw=0.9))
-        labels.append("population limit n → ∞ (same colour)")
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
+        labels.append("population limit n → ∞")
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
 
 
 def _draw_rate_panel(ax: Axes, rows: pd.DataFrame, methods: Sequence[str], where: str) -> None:
@@ -616,57 +714,92 @@ def _draw_rate_panel(ax: Axes, rows: pd.DataFrame, methods: Sequence[str], where
             continue
         slope, dropped = log_slope(line["n"], line["regret_mean"])
         if dropped:
-            log.warning("%s %s: %d non-positive regrets left out of the fit", where, method,
-                        dropped)  # fmt: skip
+            log.warning(
+                "%s %s: %d non-positive regrets left out of the fit", where, method, dropped
+            )
         keep = line["regret_mean"] > 0
-        failed = int(line["n_failed"].sum())
-        label = f"{method_label(method)}: slope {slope:.2f}" if np.isfinite(slope) else (
-            f"{method_label(method)}: slope n/a"
+        fitted = f"{slope:.2f}" if np.isfinite(slope) else "n/a"
+        label = f"{method_label(method)}: slope {fitted}"
+        label += f" ({dropped} dropped: regret ≤ 0)" if dropped else ""
+        label += _failure_note(_failed_fits(line, by=["n"]))
+        ax.plot(
+            line["n"][keep],
+            line["regret_mean"][keep],
+            color=method_colour(method),
+            marker=method_marker(method),
+            ms=4.5,
+            label=label,
         )
-        label += f" ({dropped} dropped ≤ 0)" if dropped else ""
-        label += f" ({failed} failed fits: ×)" if failed else ""
-        ax.plot(line["n"][keep], line["regret_mean"][keep], color=method_colour(method),
-                marker="o", ms=4, label=label)  # fmt: skip
         _mark_failures(ax, line["n"][keep], line["regret_mean"][keep], line["n_failed"][keep])
     ns = np.sort(rows["n"].unique()).astype(float)
     if len(positive) and ns.size > 1:
         anchor = float(np.exp(np.log(positive).mean()))
         mid = float(np.exp(np.log(ns).mean()))
-        ax.plot(ns, anchor * mid / ns, color="0.6", ls=":", lw=1, label="slope −1 reference")
+        ax.plot(ns, anchor * mid / ns, color="0.6", ls=":", lw=1, label="slope -1 reference")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(ns, labels=[f"{v:g}" for v in ns])
-    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("training size n")
-    ax.set_ylabel("regret (Bayes − value)")
+    ax.set_ylabel("regret (Bayes - value)")
     ax.legend(loc="best", fontsize=7)
 
 
 def _draw_parts(ax: Axes, cell: pd.DataFrame) -> None:
     """The four parts of one generator's gain for one metric, the total with its band."""
     ax.axhline(0.0, color="0.5", lw=0.8)
-    ax.fill_between(cell["gamma"], cell["total_low"], cell["total_high"],
-                    color=PART_COLOURS["total"], alpha=0.12, lw=0)  # fmt: skip
+    ax.fill_between(
+        cell["gamma"],
+        cell["total_low"],
+        cell["total_high"],
+        color=PART_COLOURS["total"],
+        alpha=0.12,
+        lw=0,
+    )
     for part, colour in PART_COLOURS.items():
-        ax.plot(cell["gamma"], cell[part], color=colour, ls=_PART_STYLES[part], marker="o",
-                ms=3.5, lw=1.8 if part == "total" else 1.3)  # fmt: skip
+        ax.plot(
+            cell["gamma"],
+            cell[part],
+            color=colour,
+            ls=_PART_STYLES[part],
+            marker="o",
+            ms=3.5,
+            lw=1.8 if part == "total" else 1.3,
+        )
     _mark_failures(ax, cell["gamma"], cell["total"], cell["n_failed"])
 
 
-def _draw_heatmap(ax: Axes, cells: pd.DataFrame, limit: float, degree: str) -> None:
-    """diff_mean over (degree, gamma), largest degree on top, values written in the cells."""
-    grid = cells.pivot_table(index="degree", columns="gamma", values="diff_mean").sort_index(
-        ascending=False
+def _signed(value: float) -> str:
+    """Three decimals with a sign; no "-0.000" for a difference that rounds to zero."""
+    if np.isnan(value):
+        return ""
+    return "0.000" if abs(value) < 5e-4 else f"{value:+.3f}"
+
+
+def _draw_heatmap(
+    ax: Axes, cells: pd.DataFrame, limit: float, *, degrees: list[float], gammas: list[float]
+) -> None:
+    """diff_mean over (degree, gamma) in the given order, values written in the cells.
+
+    Cells without a row stay blank; cells with failed fits get a ``*``.
+    """
+    grid = cells.pivot_table(index="degree", columns="gamma", values=["diff_mean", "n_failed"])
+    means = grid["diff_mean"].reindex(index=degrees, columns=gammas)
+    failed = grid["n_failed"].reindex(index=degrees, columns=gammas).fillna(0)
+    text = means.map(_signed) + failed.map(lambda k: "*" if k > 0 else "")
+    sns.heatmap(
+        means,
+        ax=ax,
+        cmap="RdBu_r",
+        vmin=-limit,
+        vmax=limit,  # symmetric limits centre the colormap at 0 (seaborn's `center=` would
+        # rebuild the colormap through a call matplotlib 3.11 deprecates)
+        cbar=False,
+        annot=text,
+        fmt="",
+        annot_kws={"fontsize": 8},
+        linewidths=0.5,
     )
-    failed = cells.pivot_table(index="degree", columns="gamma", values="n_failed").reindex_like(
-        grid
-    )
-    text = grid.map(lambda v: "" if np.isnan(v) else f"{v:+.3f}") + failed.map(
-        lambda k: "*" if k > 0 else ""
-    )
-    sns.heatmap(grid, ax=ax, cmap="RdBu_r", vmin=-limit, vmax=limit, center=0.0, cbar=False,
-                annot=text, fmt="", annot_kws={"fontsize": 8}, linewidths=0.5)  # fmt: skip
-    ax.set_xticklabels([f"{g:g}" for g in grid.columns])
-    ax.set_yticklabels([f"{d:g}" for d in grid.index], rotation=0)
+    ax.set_xticklabels([f"{g:g}" for g in gammas])
     ax.set_xlabel(GAMMA_LABEL)
-    ax.set_ylabel(degree)
+    ax.set_ylabel("")

@@ -30,6 +30,7 @@ separable data no optimum exists: the solver stops at ``max_iter`` with ``conver
 and a logged warning.
 """
 
+import functools
 import logging
 import numbers
 import time
@@ -37,8 +38,8 @@ import warnings
 from typing import ClassVar, NamedTuple, Self
 
 import numpy as np
-from numpy.linalg import LinAlgError
 from numpy.typing import ArrayLike, NDArray
+from scipy.linalg.lapack import dposv
 from scipy.special import expit
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ _ROUNDOFF = 1e3 * np.finfo(np.float64).eps
 # A standardised coefficient this large multiplies the odds by e^50 per standard deviation:
 # only (quasi-)separation produces that.
 _LARGE_COEF = 50.0
+_PAIRWISE_MAX_ROWS = 8
 
 
 class _Fit(NamedTuple):
@@ -143,12 +145,7 @@ class LogisticModel:
             fit = _fit_sklearn(F, y, s, C=self.C)
         self.coef_, self.intercept_, self.n_iter_, self.converged_ = fit[:4]
         self.n_features_in_ = X.shape[1]
-        logger.debug(
-            "%s fit: n=%d p=%d minority weight share=%.4f C=%g solver=%s n_iter=%d %.2f ms",
-            self.name, F.shape[0], F.shape[1], s @ y / s.sum(), self.C, self.solver,
-            self.n_iter_, 1e3 * (time.perf_counter() - start),
-        )  # fmt: skip
-        _log_degenerate_fit(self, fit, y, s)
+        _log_fit(self, fit, y, s, seconds=time.perf_counter() - start)
         return self
 
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -235,21 +232,26 @@ def _check_fit_inputs(
 
 
 class _Problem(NamedTuple):
-    """Standardised design ``Zt`` (p + 1, n) with a last row of ones; labels, weights (n,);
-    penalty weights ``pen`` (p + 1,) on the standardised coefficients (0 for the intercept)."""
+    """Standardised design ``Zt`` (p + 1, n) with a last row of ones; labels ``y``, weights ``s``
+    and ``sy = s * y`` (n,); penalty weights ``pen`` (p + 1,) on the standardised coefficients;
+    for few columns, the products of pairs of rows of ``Zt`` (see ``_pairwise_products``)."""
 
     Zt: NDArray[np.float64]
     y: NDArray[np.float64]
     s: NDArray[np.float64]
+    sy: NDArray[np.float64]
     pen: NDArray[np.float64]
+    pairs: NDArray[np.float64] | None
 
 
 class _Point(NamedTuple):
-    """An iterate: coefficients (p + 1,), scores (n,), probabilities (n,), gradient (p + 1,)."""
+    """An iterate: coefficients (p + 1,); scores, probabilities, weighted probabilities (n,);
+    gradient (p + 1,)."""
 
     beta: NDArray[np.float64]
     eta: NDArray[np.float64]
     prob: NDArray[np.float64]
+    sprob: NDArray[np.float64]
     grad: NDArray[np.float64]
 
 
@@ -264,14 +266,15 @@ def _fit_newton(
 ) -> _Fit:
     """Fit on features ``F`` (n, p): standardise, run Newton, map back to the raw space."""
     Zt, mean, scale = _standardised_design(F)
-    # Newton is affine-invariant: standardising only conditions the Cholesky solve, and the
+    # Newton is affine-invariant: standardising only conditions the linear solves, and the
     # penalty 1/(C scale^2) keeps the objective on the raw coefficients.
-    pen = np.append(1.0 / (C * scale**2), 0.0)
-    point, n_iter, converged = _newton(_Problem(Zt, y, s, pen), tol=tol, max_iter=max_iter)
-    std_coef = point.beta[:-1]
+    pen = np.zeros(scale.size + 1)
+    pen[:-1] = 1.0 / (C * scale**2)
+    problem = _Problem(Zt, y, s, s * y, pen, _pairwise_products(Zt))
+    beta, eta, n_iter, converged = _newton(problem, tol=tol, max_iter=max_iter)
+    std_coef = beta[:-1]
     coef = std_coef / scale
-    intercept = float(point.beta[-1] - coef @ mean)
-    return _Fit(coef, intercept, n_iter, converged, point.eta, std_coef)
+    return _Fit(coef, float(beta[-1] - coef @ mean), n_iter, converged, eta, std_coef)
 
 
 def _standardised_design(
@@ -280,21 +283,58 @@ def _standardised_design(
     """Centred, unit-variance features as rows, plus a row of ones: (p + 1, n); mean, scale (p,)."""
     n, p = F.shape
     Zt = np.empty((p + 1, n))
-    Zt[:-1] = F.T  # rows: every reduction and product below runs over contiguous memory
-    mean = Zt[:-1].mean(axis=1)
-    Zt[:-1] -= mean[:, None]
-    scale = np.sqrt(np.einsum("ij,ij->i", Zt[:-1], Zt[:-1]) / n)
+    X = Zt[:-1]  # features as rows: every product below runs over contiguous memory
+    mean = np.full(n, 1.0 / n) @ F
+    np.subtract(F.T, mean[:, None], out=X)
+    scale = np.sqrt(np.einsum("ij,ij->i", X, X) / n)
     # A constant column leaves only round-off after centring: zero it, so its coefficient is 0.
     constant = scale <= 1e-12 * (1.0 + np.abs(mean))
-    scale[constant] = 1.0
-    Zt[:-1][constant] = 0.0
-    Zt[:-1] /= scale[:, None]
+    if constant.any():
+        scale[constant] = 1.0
+        X[constant] = 0.0
+    X *= (1.0 / scale)[:, None]
     Zt[-1] = 1.0
     return Zt, mean, scale
 
 
-def _newton(problem: _Problem, *, tol: float, max_iter: int) -> tuple[_Point, int, bool]:
-    """Damped Newton from the LDA fit; returns the last point, iterations and convergence."""
+@functools.cache
+def _upper_triangle(q: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    return np.triu_indices(q)
+
+
+def _pairwise_products(Zt: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """Products ``Zt[i] * Zt[j]`` for ``i <= j``: (q (q + 1) / 2, n); None for many rows q.
+
+    With them every weighted Gram matrix is one matrix-vector product, about three times faster
+    than a BLAS rank-k update for q <= 8; for more rows the products cost more than they save.
+    """
+    q, n = Zt.shape
+    if q > _PAIRWISE_MAX_ROWS:
+        return None
+    pairs = np.empty((q * (q + 1) // 2, n))
+    start = 0
+    for i in range(q):  # row by row, in the order of _upper_triangle, without temporaries
+        np.multiply(Zt[i:], Zt[i], out=pairs[start : start + q - i])
+        start += q - i
+    return pairs
+
+
+def _weighted_gram(problem: _Problem, w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``sum_i w_i z_i z_i'`` over the columns ``z_i`` of ``Zt``, for weights ``w`` (n,) >= 0."""
+    if problem.pairs is None:
+        root = problem.Zt * np.sqrt(w)
+        return root @ root.T  # numpy computes a @ a.T with the symmetric BLAS kernel
+    q = problem.Zt.shape[0]
+    rows, cols = _upper_triangle(q)
+    gram = np.empty((q, q))
+    gram[rows, cols] = gram[cols, rows] = problem.pairs @ w
+    return gram
+
+
+def _newton(
+    problem: _Problem, *, tol: float, max_iter: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool]:
+    """Damped Newton from the LDA fit: coefficients (p + 1,), scores (n,), iterations, converged."""
     point = _evaluate(problem, _initial_beta(problem))
     # sklearn's objective is ours divided by sum(s): tol bounds the gap on that scale.
     gap_tol = tol * problem.s.sum()
@@ -302,15 +342,14 @@ def _newton(problem: _Problem, *, tol: float, max_iter: int) -> tuple[_Point, in
         delta, decrement = _newton_step(problem, point)
         # Half the squared Newton decrement estimates the gap to the minimum; the last step is
         # still taken, which squares the remaining error.
-        done = decrement / 2 <= gap_tol
-        new = _line_search(problem, point, delta, decrement, final=done)
-        if new is None:
+        if decrement / 2 <= gap_tol:
+            return (*_final_step(problem, point, delta), n_iter, True)
+        new = _line_search(problem, point, delta, decrement)
+        if new is None:  # no decrease representable in floating point
             f = _objective(problem, point.beta, point.eta)
-            return point, n_iter, done or decrement / 2 <= _ROUNDOFF * abs(f)
+            return point.beta, point.eta, n_iter, decrement / 2 <= _ROUNDOFF * abs(f)
         point = new
-        if done:
-            return point, n_iter, True
-    return point, max_iter, False
+    return point.beta, point.eta, max_iter, False
 
 
 def _initial_beta(problem: _Problem) -> NDArray[np.float64]:
@@ -320,30 +359,32 @@ def _initial_beta(problem: _Problem) -> NDArray[np.float64]:
     parameters, so Newton starts close and needs about half the iterations; elsewhere it is
     still a reasonable start, and the line search makes any start safe.
     """
-    X, y, s = problem.Zt[:-1], problem.y, problem.s
-    s1 = s * y
-    n1, n0 = s1.sum(), s.sum() - s1.sum()
-    mean1, mean0 = X @ s1 / n1, X @ (s - s1) / n0
+    X, s, sy = problem.Zt[:-1], problem.s, problem.sy
+    weight1 = sy.sum()
+    weight0 = s.sum() - weight1
+    sum1 = X @ sy
+    mean1, mean0 = sum1 / weight1, (X @ s - sum1) / weight0
     # Pooled within-class covariance: total weighted scatter minus the between-class part.
-    cov = (X * s) @ X.T - n1 * np.outer(mean1, mean1) - n0 * np.outer(mean0, mean0)
-    cov.flat[:: cov.shape[0] + 1] += problem.pen[:-1]
+    scatter = _weighted_gram(problem, s)[:-1, :-1]
+    within = scatter - weight1 * mean1[:, None] * mean1 - weight0 * mean0[:, None] * mean0
+    within.flat[:: within.shape[0] + 1] += problem.pen[:-1]
     beta = np.zeros(problem.Zt.shape[0])
-    beta[-1] = np.log(n1 / n0)
-    try:
-        beta[:-1] = np.linalg.solve(cov / (n0 + n1), mean1 - mean0)
-    except LinAlgError:
-        return beta  # on centred features this is the best intercept-only fit
-    if not np.isfinite(beta).all():
-        beta[:-1] = 0.0
-    beta[-1] -= beta[:-1] @ (mean1 + mean0) / 2
+    beta[-1] = np.log(weight1 / weight0)
+    _, direction, info = dposv(within, (weight0 + weight1) * (mean1 - mean0))
+    if info == 0 and np.isfinite(direction).all():
+        beta[:-1] = direction
+        beta[-1] -= direction @ (mean1 + mean0) / 2
+    # else: on centred features beta is the best intercept-only fit
     return beta
 
 
 def _evaluate(problem: _Problem, beta: NDArray[np.float64]) -> _Point:
     eta = beta @ problem.Zt
     prob = expit(eta)
-    grad = problem.Zt @ (problem.s * (prob - problem.y)) + problem.pen * beta
-    return _Point(beta, eta, prob, grad)
+    sprob = problem.s * prob
+    grad = problem.Zt @ (sprob - problem.sy)
+    grad += problem.pen * beta
+    return _Point(beta, eta, prob, sprob, grad)
 
 
 def _objective(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.float64]) -> float:
@@ -354,44 +395,47 @@ def _objective(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.flo
 
 def _newton_step(problem: _Problem, point: _Point) -> tuple[NDArray[np.float64], float]:
     """Newton step (p + 1,) and squared Newton decrement ``g' H^-1 g``."""
-    Zt = problem.Zt
-    hess = (Zt * (problem.s * point.prob * (1.0 - point.prob))) @ Zt.T
+    hess = _weighted_gram(problem, point.sprob * (1.0 - point.prob))
     hess.flat[:: hess.shape[0] + 1] += problem.pen
-    try:
-        # LU rather than Cholesky: for a (p + 1)-square system numpy's solve has less overhead.
-        delta = -np.linalg.solve(hess, point.grad)
-    except LinAlgError:
-        # Singular only without a penalty (C = inf) on separated classes, where the weights
-        # underflow: the minimum-norm step is the best available.
-        delta = -np.linalg.lstsq(hess, point.grad, rcond=None)[0]
-    return delta, float(-(point.grad @ delta))
+    _, step, info = dposv(hess, point.grad)  # Cholesky solve; info > 0: not positive definite
+    if info != 0:
+        # Only without a penalty (C = inf), on separated classes whose weights underflow or on
+        # collinear columns: the minimum-norm step is the best available.
+        step = np.linalg.lstsq(hess, point.grad, rcond=None)[0]
+    return -step, float(point.grad @ step)
 
 
 def _line_search(
-    problem: _Problem,
-    point: _Point,
-    delta: NDArray[np.float64],
-    decrement: float,
-    *,
-    final: bool,
+    problem: _Problem, point: _Point, delta: NDArray[np.float64], decrement: float
 ) -> _Point | None:
-    """Next point along ``delta`` (p + 1,) that does not increase the objective; None if none.
-
-    At the ``final`` step only the full step is tried, and any non-increase is accepted.
-    """
+    """Next point along ``delta`` (p + 1,) with an Armijo decrease; None if there is none."""
     new = _evaluate(problem, point.beta + delta)
     # The objective is convex along delta: a non-positive slope at the full step means it
     # decreased all the way there, so the full step beats any shorter one, with no logs needed.
     if new.grad @ delta <= 0.0:
         return new
     f = _objective(problem, point.beta, point.eta)
-    armijo = 0.0 if final else _ARMIJO
-    for halvings in range(1 if final else _MAX_HALVINGS):
+    for halvings in range(_MAX_HALVINGS):
         t = 0.5**halvings
         beta = point.beta + t * delta
-        if _objective(problem, beta, beta @ problem.Zt) <= f - armijo * t * decrement:
+        if _objective(problem, beta, beta @ problem.Zt) <= f - _ARMIJO * t * decrement:
             return _evaluate(problem, beta)
     return None
+
+
+def _final_step(
+    problem: _Problem, point: _Point, delta: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Coefficients (p + 1,) and scores (n,) after the last step, if it does not increase L."""
+    beta, change = point.beta + delta, delta @ problem.Zt
+    # Along the step, phi(t) = L(beta + t delta) has phi'(0) = -phi''(0) = -decrement, and
+    # phi'' grows at most like exp(M t) with M = max |change| (the log-loss has |l'''| <= l''),
+    # so phi(1) - phi(0) <= -(1 - (e^M - 1 - M) / M^2) decrement < 0 when M <= 1.
+    if np.abs(change).max() <= 1.0:
+        return beta, point.eta + change
+    if _objective(problem, beta, point.eta + change) <= _objective(problem, point.beta, point.eta):
+        return beta, point.eta + change
+    return point.beta, point.eta
 
 
 # --- reference solver and diagnostics ----------------------------------------------------------
@@ -422,10 +466,21 @@ def _fit_sklearn(
     return _Fit(coef, intercept, n_iter, converged, F @ coef + intercept, coef * F.std(axis=0))
 
 
-def _log_degenerate_fit(
-    model: LogisticModel, fit: _Fit, y: NDArray[np.float64], s: NDArray[np.float64]
+def _log_fit(
+    model: LogisticModel,
+    fit: _Fit,
+    y: NDArray[np.float64],
+    s: NDArray[np.float64],
+    *,
+    seconds: float,
 ) -> None:
-    """Log a warning for a fit that did not converge or sits on (quasi-)separated classes."""
+    """Log the fit at debug level, and a warning if it did not converge or the classes separate."""
+    if logger.isEnabledFor(logging.DEBUG):  # tens of thousands of fits: skip the formatting
+        logger.debug(
+            "%s fit: n=%d p=%d minority weight share=%.4f C=%g solver=%s n_iter=%d %.2f ms",
+            model.name, y.size, fit.coef.size, s @ y / s.sum(), model.C, model.solver,
+            fit.n_iter, 1e3 * seconds,
+        )  # fmt: skip
     if not fit.converged:
         logger.warning(
             "%s (%s solver, C=%g) stopped after %d iterations without converging",
@@ -434,7 +489,7 @@ def _log_degenerate_fit(
     used = s > 0
     lowest_positive = fit.scores.min(where=used & (y == 1), initial=np.inf)
     highest_negative = fit.scores.max(where=used & (y == 0), initial=-np.inf)
-    largest = float(np.max(np.abs(fit.std_coef), initial=0.0))
+    largest = float(np.abs(fit.std_coef).max(initial=0.0))
     if lowest_positive >= highest_negative or largest > _LARGE_COEF:
         logger.warning(
             "%s: the classes are (nearly) linearly separable (largest standardised coefficient "

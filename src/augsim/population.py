@@ -9,9 +9,9 @@ maximisation (AUPRC, best balanced accuracy, best F1).
 1-D expectations over ``s ~ N(m, sd^2)`` use a composite Gauss-Legendre rule whose panels have
 edges at ``m + k sd`` and at the feature points of the integrand (``s = 0, +-1, +-2, +-4, ...``
 for the logistic loss; the other components' centres and spreads for precision). Plain
-Gauss-Hermite with 100 nodes loses accuracy once ``sd`` exceeds ~3 (1e-5 error on
-``E[sigmoid'(s)]`` at ``sd = 5``), because the logistic loss bends on a unit scale around
-``s = 0``; the composite rule is accurate to ~1e-14 for any ``m`` and ``sd``.
+Gauss-Hermite with 100 nodes loses accuracy once ``sd`` exceeds ~3 (error on ``E[sigmoid'(s)]``:
+5e-9 at ``sd = 3``, 6e-6 at 5, 2e-3 at 10), because the logistic loss bends on a unit scale
+around ``s = 0``; the composite rule is accurate to ~1e-13 for any ``m`` and ``sd``.
 """
 
 from __future__ import annotations
@@ -137,19 +137,22 @@ def _check_synthetic(components: Sequence[Component], dim: int) -> list[Componen
 
 
 def _panel_rule(
-    means: np.ndarray, sds: np.ndarray, *, points: np.ndarray
+    means: np.ndarray, sds: np.ndarray, *, points: np.ndarray, origin: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted nodes and Lebesgue weights, each (n,), of a composite Gauss-Legendre rule.
 
     Panels cover ``means[k] +- 10 sds[k]`` for every k, with edges at ``means[k] + sds[k] *
     _Z_EDGES`` and at the feature ``points`` inside: ``weights @ g(nodes) ~ int g``.
     """
-    edges = (means[:, None] + sds[:, None] * _Z_EDGES).ravel()
-    inner = points[(points > edges.min()) & (points < edges.max())]
+    # Edges relative to ``origin``: panel widths of a narrow component far from 0 keep their
+    # digits (absolute edges would lose ~|mean| / sd of them to cancellation).
+    edges = ((means - origin)[:, None] + sds[:, None] * _Z_EDGES).ravel()
+    inner = points - origin
+    inner = inner[(inner > edges.min()) & (inner < edges.max())]
     edges = np.unique(np.concatenate([edges, inner]))
     half = 0.5 * np.diff(edges)
     nodes = ((0.5 * (edges[:-1] + edges[1:]))[:, None] + half[:, None] * _GL_X).ravel()
-    return nodes, (half[:, None] * _GL_W).ravel()
+    return origin + nodes, (half[:, None] * _GL_W).ravel()
 
 
 def _normal_rule(
@@ -161,7 +164,7 @@ def _normal_rule(
     """
     if sd <= 1e-10 * (1.0 + abs(mean)):  # the normal's spread is below g's resolution
         return np.array([mean]), np.array([1.0])
-    nodes, weights = _panel_rule(np.array([mean]), np.array([sd]), points=points)
+    nodes, weights = _panel_rule(np.array([mean]), np.array([sd]), points=points, origin=mean)
     z = (nodes - mean) / sd
     return nodes, weights * np.exp(-0.5 * z * z) / (_SQRT2PI * sd)
 
@@ -199,8 +202,8 @@ def linear_metrics(
     """
     pi = _check_open_unit("prevalence", prevalence)
     coef, intercept = _check_linear_score(coef, intercept, dgp.dim)
-    scale = np.linalg.norm(coef)
-    if scale == 0.0:
+    peak = float(np.abs(coef).max())
+    if peak == 0.0:
         return {
             "auroc": 0.5,
             "auprc": pi,
@@ -208,9 +211,11 @@ def linear_metrics(
             "best_f1": 2 * pi / (1 + pi),
         }
     # The metrics are invariant to positive affine maps of the score; a unit coef and no offset
-    # keep every mean and sd of order one.
-    pos = _score_law(dgp.components(1), coef / scale)
-    neg = _score_law(dgp.components(0), coef / scale)
+    # keep every mean and sd of order one (dividing by the peak first: |coef|^2 may underflow).
+    unit = coef / peak
+    unit /= np.linalg.norm(unit)
+    pos = _score_law(dgp.components(1), unit)
+    neg = _score_law(dgp.components(0), unit)
     return _mixture_metrics(pos, neg, pi)
 
 
@@ -232,7 +237,8 @@ def _mixture_metrics(pos: _ScoreLaw, neg: _ScoreLaw, pi: float) -> dict[str, flo
     centres = np.concatenate([pos.means, neg.means])
     sds = np.concatenate([pos.sds, neg.sds])
     points = np.sort((centres[:, None] + sds[:, None] * _FEATURE_Z).ravel())
-    grid, panel_weights = _panel_rule(pos.means, pos.sds, points=points)
+    origin = float(pos.means[np.argmax(pos.weights)])
+    grid, panel_weights = _panel_rule(pos.means, pos.sds, points=points, origin=origin)
     tpr, fpr = pos.survival(grid), neg.survival(grid)
     curves = _Curves(grid, tpr, fpr, pos.density(grid), neg.density(grid))
     tp, fp = pi * tpr, (1 - pi) * fpr  # tp > 0 within 10 sd of a positive component
@@ -353,8 +359,9 @@ def bayes_metrics(dgp: GaussianMixtureDGP, *, prevalence: float) -> dict[str, fl
     dict of str to float
         Keyed by ``METRIC_NAMES``. Exact (~1e-12) via :func:`linear_metrics` when
         ``dgp.llr_is_linear``. Otherwise by importance-weighted randomised quasi-Monte Carlo
-        (see ``_numeric_bayes_metrics``): error below 1e-4, deterministic, about a second or two;
-        results are cached per (components, prevalence) and the standard error is logged.
+        (see ``_numeric_bayes_metrics``): error below 1e-4 (measured: a few 1e-6),
+        deterministic, a second or two; results are cached per (components, prevalence) and the
+        standard error is logged.
     """
     pi = _check_open_unit("prevalence", prevalence)
     if dgp.llr_is_linear:
@@ -397,6 +404,12 @@ def _numeric_bayes_metrics(
     ``f1/q = 2 sigmoid(L)`` and as a negative with weight ``f0/q = 2 sigmoid(-L)`` (times its
     stratum's mass per point); both weights are bounded by 2, so importance weighting cannot
     blow up. The metrics of the score ``L`` on that sample come from ``score_metrics``.
+
+    Accuracy at the defaults (4 x 2^19 points, ~1-2 s): on ``gaussian_shared`` forced through
+    this path, errors of 3e-10 (AUROC), 1e-10 (best BA), 4e-9 (best F1) and -1.4e-6 (AUPRC at
+    prevalence 0.05); on a two-component ``minority_mixture`` against nested quadrature, below
+    2e-6 for all four. AUPRC carries an O(1/n) bias of the step average precision (each point's
+    two copies are tied), which the spread over scramblings does not include.
 
     Returns
     -------

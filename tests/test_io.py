@@ -1,0 +1,41 @@
+import os
+import stat
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from augsim import io
+
+
+def test_arrays_round_trip(tmp_path):
+    path = tmp_path / "sub" / "a.npz"
+    io.write_arrays(path, X=np.arange(6.0).reshape(2, 3), error=np.array(["", "boom"]))
+    data = io.read_arrays(path)
+    np.testing.assert_array_equal(data["X"], np.arange(6.0).reshape(2, 3))
+    assert data["error"].tolist() == ["", "boom"]
+
+
+def test_tables_round_trip_floats_exactly(tmp_path):
+    table = pd.DataFrame({"x": [0.1 + 0.2, 1 / 3, np.nan], "error": ["", "bad", ""]})
+    io.write_table(table, tmp_path / "t.csv")
+    back = io.read_table(tmp_path / "t.csv")
+    np.testing.assert_array_equal(back["x"].to_numpy(), table["x"].to_numpy())
+    assert back["error"].tolist() == ["", "bad", ""]
+
+
+def test_failed_write_leaves_no_file(tmp_path):
+    target = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError), io.atomic_path(target) as tmp:
+        tmp.write_text("partial")
+        raise RuntimeError("interrupted")
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_outputs_get_ordinary_file_permissions(tmp_path):
+    io.write_json({"a": 1}, tmp_path / "x.json")
+    mask = os.umask(0)
+    os.umask(mask)
+    mode = stat.S_IMODE((tmp_path / "x.json").stat().st_mode)
+    assert mode == 0o666 & ~mask
