@@ -61,16 +61,17 @@ def read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
 
 
 def write_table(table: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write a table to CSV atomically, floats at full round-trip precision."""
+    """Write a table to CSV atomically: floats at full round-trip precision, NaN as ``NaN``."""
     with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, float_format="%.17g")
+        table.to_csv(tmp, index=False, float_format="%.17g", na_rep="NaN")
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """Read a CSV table written by :func:`write_table`."""
     import pandas as pd
 
-    return pd.read_csv(path, keep_default_na=False, na_values=["", "NaN", "nan"])
+    # Only "NaN" is missing: an empty text field (say, no error) stays an empty string.
+    return pd.read_csv(path, keep_default_na=False, na_values=["NaN"])
 
 
 def write_json(data: Any, path: str | os.PathLike) -> None:
