@@ -32,6 +32,7 @@ and a logged warning.
 
 import functools
 import logging
+import math
 import numbers
 import time
 import warnings
@@ -335,16 +336,23 @@ def _newton(
     problem: _Problem, *, tol: float, max_iter: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool]:
     """Damped Newton from the LDA fit: coefficients (p + 1,), scores (n,), iterations, converged."""
-    point = _evaluate(problem, _initial_beta(problem))
+    beta = _initial_beta(problem)
+    point = _evaluate(problem, beta, beta @ problem.Zt)
     # sklearn's objective is ours divided by sum(s): tol bounds the gap on that scale.
-    gap_tol = tol * problem.s.sum()
+    gap_tol, score_tol = tol * problem.s.sum(), math.sqrt(tol)
     for n_iter in range(1, max_iter + 1):
         delta, decrement = _newton_step(problem, point)
-        # Half the squared Newton decrement estimates the gap to the minimum; the last step is
-        # still taken, which squares the remaining error.
-        if decrement / 2 <= gap_tol:
-            return (*_final_step(problem, point, delta), n_iter, True)
-        new = _line_search(problem, point, delta, decrement)
+        change = delta @ problem.Zt  # what the step does to every training score
+        # Half the squared decrement estimates the gap to the minimum; on flat, nearly separable
+        # problems a small gap still allows large errors, so the scores must also have settled.
+        if decrement / 2 <= gap_tol and np.abs(change).max() <= score_tol:
+            # Take this last step: near the minimum it squares the remaining error, and it cannot
+            # increase the objective. Along it phi(t) = L(beta + t delta) has
+            # phi'(0) = -phi''(0) = -decrement, and phi'' grows at most like exp(M t) with
+            # M = max |change|, as the log-loss has |l'''| <= l''. So for M <= 1,
+            # phi(1) - phi(0) <= -(1 - (e^M - 1 - M) / M^2) decrement < 0.
+            return point.beta + delta, point.eta + change, n_iter, True
+        new = _line_search(problem, point, delta, change, decrement)
         if new is None:  # no decrease representable in floating point
             f = _objective(problem, point.beta, point.eta)
             return point.beta, point.eta, n_iter, decrement / 2 <= _ROUNDOFF * abs(f)
@@ -378,8 +386,7 @@ def _initial_beta(problem: _Problem) -> NDArray[np.float64]:
     return beta
 
 
-def _evaluate(problem: _Problem, beta: NDArray[np.float64]) -> _Point:
-    eta = beta @ problem.Zt
+def _evaluate(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.float64]) -> _Point:
     prob = expit(eta)
     sprob = problem.s * prob
     grad = problem.Zt @ (sprob - problem.sy)
@@ -406,10 +413,15 @@ def _newton_step(problem: _Problem, point: _Point) -> tuple[NDArray[np.float64],
 
 
 def _line_search(
-    problem: _Problem, point: _Point, delta: NDArray[np.float64], decrement: float
+    problem: _Problem,
+    point: _Point,
+    delta: NDArray[np.float64],
+    change: NDArray[np.float64],
+    decrement: float,
 ) -> _Point | None:
-    """Next point along ``delta`` (p + 1,) with an Armijo decrease; None if there is none."""
-    new = _evaluate(problem, point.beta + delta)
+    """Next point along ``delta`` (p + 1,), whose full length changes the scores by ``change``
+    (n,), with an Armijo decrease of the objective; None if there is none."""
+    new = _evaluate(problem, point.beta + delta, point.eta + change)
     # The objective is convex along delta: a non-positive slope at the full step means it
     # decreased all the way there, so the full step beats any shorter one, with no logs needed.
     if new.grad @ delta <= 0.0:
@@ -417,25 +429,10 @@ def _line_search(
     f = _objective(problem, point.beta, point.eta)
     for halvings in range(_MAX_HALVINGS):
         t = 0.5**halvings
-        beta = point.beta + t * delta
-        if _objective(problem, beta, beta @ problem.Zt) <= f - _ARMIJO * t * decrement:
-            return _evaluate(problem, beta)
+        beta, eta = point.beta + t * delta, point.eta + t * change
+        if _objective(problem, beta, eta) <= f - _ARMIJO * t * decrement:
+            return _evaluate(problem, beta, eta)
     return None
-
-
-def _final_step(
-    problem: _Problem, point: _Point, delta: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Coefficients (p + 1,) and scores (n,) after the last step, if it does not increase L."""
-    beta, change = point.beta + delta, delta @ problem.Zt
-    # Along the step, phi(t) = L(beta + t delta) has phi'(0) = -phi''(0) = -decrement, and
-    # phi'' grows at most like exp(M t) with M = max |change| (the log-loss has |l'''| <= l''),
-    # so phi(1) - phi(0) <= -(1 - (e^M - 1 - M) / M^2) decrement < 0 when M <= 1.
-    if np.abs(change).max() <= 1.0:
-        return beta, point.eta + change
-    if _objective(problem, beta, point.eta + change) <= _objective(problem, point.beta, point.eta):
-        return beta, point.eta + change
-    return point.beta, point.eta
 
 
 # --- reference solver and diagnostics ----------------------------------------------------------
