@@ -39,3 +39,11 @@ def test_outputs_get_ordinary_file_permissions(tmp_path):
     os.umask(mask)
     mode = stat.S_IMODE((tmp_path / "x.json").stat().st_mode)
     assert mode == 0o666 & ~mask
+
+
+def test_rows_are_written_like_tables(tmp_path):
+    rows = [{"a": 1, "x": 0.1 + 0.2, "e": ""}, {"a": 2, "x": float("nan"), "e": "bad"}]
+    io.write_rows(rows, tmp_path / "rows.csv")
+    io.write_table(pd.DataFrame(rows), tmp_path / "table.csv")
+    assert (tmp_path / "rows.csv").read_text() == (tmp_path / "table.csv").read_text()
+    assert io.read_rows(tmp_path / "rows.csv")[1] == {"a": "2", "x": "NaN", "e": "bad"}

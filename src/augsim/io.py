@@ -9,10 +9,11 @@ a final output path.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,12 +67,36 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike) -> None:
         table.to_csv(tmp, index=False, float_format="%.17g", na_rep="NaN")
 
 
+def write_rows(rows: Sequence[dict[str, Any]], path: str | os.PathLike) -> None:
+    """Write dict rows (one key set) as a CSV table, formatted as :func:`write_table` does.
+
+    For small jobs that should not pay for importing pandas.
+    """
+    columns = list(rows[0]) if rows else []
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_csv_field(row[column]) for column in columns] for row in rows)
+
+
+def _csv_field(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return "NaN" if np.isnan(value) else f"{value:.17g}"
+    return value
+
+
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """Read a CSV table written by :func:`write_table`."""
     import pandas as pd
 
     # Only "NaN" is missing: an empty text field (say, no error) stays an empty string.
     return pd.read_csv(path, keep_default_na=False, na_values=["NaN"])
+
+
+def read_rows(path: str | os.PathLike) -> list[dict[str, str]]:
+    """Read a CSV table as dict rows of strings (no pandas)."""
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def write_json(data: Any, path: str | os.PathLike) -> None:
