@@ -64,6 +64,7 @@ _ROUNDOFF = 1e3 * np.finfo(np.float64).eps
 # only (quasi-)separation produces that.
 _LARGE_COEF = 50.0
 _PAIRWISE_MAX_ROWS = 8
+_GRAM_BLOCK = 512
 
 
 class _Fit(NamedTuple):
@@ -338,10 +339,16 @@ def _pairwise_products(Zt: NDArray[np.float64]) -> NDArray[np.float64] | None:
 
 def _weighted_gram(problem: _Problem, w: NDArray[np.float64]) -> NDArray[np.float64]:
     """``sum_i w_i z_i z_i'`` over the columns ``z_i`` of ``Zt``, for weights ``w`` (n,) >= 0."""
+    q, n = problem.Zt.shape
     if problem.pairs is None:
-        root = problem.Zt * np.sqrt(w)
-        return root @ root.T  # numpy computes a @ a.T with the symmetric BLAS kernel
-    q = problem.Zt.shape[0]
+        gram = np.zeros((q, q))
+        # In column blocks: a full-size scratch array would be fresh memory, and page faults,
+        # on every call.
+        for start in range(0, n, _GRAM_BLOCK):
+            block = slice(start, start + _GRAM_BLOCK)
+            root = problem.Zt[:, block] * np.sqrt(w[block])
+            gram += root @ root.T  # numpy computes a @ a.T with the symmetric BLAS kernel
+        return gram
     rows, cols = _upper_triangle(q)
     gram = np.empty((q, q))
     gram[rows, cols] = gram[cols, rows] = problem.pairs @ w

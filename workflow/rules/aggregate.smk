@@ -1,5 +1,6 @@
 localrules:
     aggregate_results,
+    check_claims,
 
 
 rule aggregate_results:
@@ -51,3 +52,24 @@ rule population_curves:
         extra_prevalences=config["extra_prevalences"],
     script:
         "../../scripts/population_curves.py"
+
+
+rule check_claims:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+        replicates=f"{RESULTS}/tables/replicates.csv",
+        population=f"{RESULTS}/tables/population.csv",
+    output:
+        csv=f"{RESULTS}/claims.csv",
+        md=report(
+            f"{RESULTS}/claims.md", caption="../report/claims.rst", category="Claims"
+        ),
+    log:
+        f"{LOGS}/check_claims.log",
+    conda:
+        ENV
+    params:
+        figures=config["figures"],
+        experiments=config["experiments"],
+    script:
+        "../../scripts/check_claims.py"

@@ -60,6 +60,7 @@ def all_targets():
     return [
         f"{RESULTS}/tables/summary.csv",
         f"{RESULTS}/tables/population.csv",
+        f"{RESULTS}/claims.md",
         *figures,
     ]
 

@@ -1,0 +1,111 @@
+"""Each claim's verdict, on small synthetic tables where it must hold and where it must fail."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from augsim import claims, tables
+from augsim.metrics import METRIC_NAMES
+
+RNG_SEED = 11
+
+
+def _replicates(curve, *, methods=("reweight",), replicates=30, noise=0.002, dgp="d", n=100):
+    """Replicate rows: value = 0.8 + curve(method, gamma) + noise, raw at gamma 0."""
+    rng = np.random.default_rng(RNG_SEED)
+    rows = []
+    for replicate in range(replicates):
+        base = 0.8 + rng.normal(0, 0.02)  # shared by all methods of a replicate: pairing matters
+        cells = [("raw", 0.0)] + [(m, g) for m in methods for g in (0.5, 1.0, 2.0)]
+        for method, gamma in cells:
+            for metric in METRIC_NAMES:
+                value = base + (0.0 if method == "raw" else curve(method, gamma))
+                value += rng.normal(0, noise)
+                rows.append(
+                    {"dgp": dgp, "n": n, "model": "logistic", "method": method, "gamma": gamma,
+                     "replicate": replicate, "evaluation": "training", "source": "population",
+                     "metric": metric, "prevalence": 0.05, "value": value, "bayes": 0.9,
+                     "regret": 0.9 - value, "error": ""}
+                )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("wobble", "verdict"), [(0.0, "holds"), (1e-4, "fails")])
+def test_population_invariance(wobble, verdict):
+    weights = np.linspace(0.1, 0.9, 5)
+    population = pd.DataFrame(
+        {"kind": "weight_curve", "dgp": "d", "metric": "auroc", "evaluation": "training",
+         "weight": weights, "value": 0.85 + wobble * weights}
+    )  # fmt: skip
+    (row,) = claims.population_invariance(population, "d")
+    assert row["verdict"] == verdict
+
+
+@pytest.mark.parametrize(("gain", "verdict"), [(0.0, "holds"), (0.02, "fails")])
+def test_no_finite_sample_gain(gain, verdict):
+    summary = tables.summarise(_replicates(lambda m, g: gain))
+    (row,) = claims.no_finite_sample_gain(summary, "d", "logistic")
+    assert row["verdict"] == verdict
+    assert row["value"] == pytest.approx(gain, abs=0.005)
+
+
+def _rate_summary(exponent):
+    rng = np.random.default_rng(RNG_SEED)
+    sizes = [500, 1000, 2000, 4000, 8000, 16000]
+    rows = [
+        {"dgp": "d", "n": n, "model": "logistic", "method": "raw", "gamma": 0.0,
+         "evaluation": "training", "source": "population", "metric": metric,
+         "regret_mean": 3.0 * n**exponent * np.exp(rng.normal(0, 0.05))}
+        for n in sizes
+        for metric in METRIC_NAMES
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("exponent", "verdict"), [(-1.0, "holds"), (-0.5, "fails")])
+def test_regret_rate(exponent, verdict):
+    rows = claims.regret_rate(_rate_summary(exponent), "d", "logistic")
+    assert [row["verdict"] for row in rows] == [verdict] * 4
+    assert rows[0]["value"] == pytest.approx(exponent, abs=0.1)
+
+
+def test_regret_rate_needs_three_sizes():
+    summary = _rate_summary(-1.0)
+    rows = claims.regret_rate(summary[summary["n"] < 1500], "d", "logistic")
+    assert {row["verdict"] for row in rows} == {"not evaluated"}
+
+
+@pytest.mark.parametrize(
+    ("curve", "verdict"),
+    [
+        ({0.5: 0.01, 1.0: 0.03, 2.0: 0.005}, "holds"),  # interior peak, then a fall
+        ({0.5: 0.01, 1.0: 0.02, 2.0: 0.03}, "fails"),  # monotone: the peak is at the edge
+        ({0.5: 0.0, 1.0: 0.0, 2.0: 0.0}, "fails"),  # no gain at all
+        ({0.5: 0.01, 1.0: 0.03, 2.0: 0.0299}, "fails"),  # interior peak, but no real fall
+    ],
+)
+def test_misspecified_gain(curve, verdict):
+    replicates = _replicates(lambda m, g: curve[g])
+    summary = tables.summarise(replicates)
+    rows = claims.misspecified_gain(summary, replicates, "d", "logistic", ["reweight"])
+    assert [row["verdict"] for row in rows] == [verdict] * 4
+
+
+@pytest.mark.parametrize(("extra", "verdict"), [(0.0, "holds"), (0.01, "fails")])
+def test_decomposition_residual(extra, verdict):
+    def curve(method, gamma):
+        return 0.02 * gamma + (extra if method == "oracle" else 0.0)
+
+    replicates = _replicates(curve, methods=("reweight", "oracle"))
+    rows = claims.decomposition_residual(replicates, "d", "logistic")
+    assert [row["verdict"] for row in rows] == [verdict] * 4
+    assert rows[0]["value"] == pytest.approx(extra, abs=0.003)
+
+
+def test_markdown_lists_every_row():
+    replicates = _replicates(lambda m, g: 0.0)
+    table = pd.DataFrame(
+        claims.no_finite_sample_gain(tables.summarise(replicates), "d", "logistic")
+    )
+    text = claims.claims_markdown(table)
+    assert text.count("**holds**") == 1 and "### Well-specified, finite sample" in text
