@@ -224,43 +224,52 @@ def evaluate_fits(
     For each fit and each labelled evaluation prevalence: the empirical metrics on the test
     set (reweighted to that prevalence) and, for a linear model, the exact population metrics.
     ``bayes`` maps a prevalence to the Bayes metrics there; ``regret = bayes - value``.
-    Returns one dict per (fit, prevalence, source, metric).
+    A failed fit gives NaN values and its error text. Returns one dict per
+    (fit, prevalence, source, metric).
     """
-    from augsim.metrics import METRIC_NAMES, score_metrics
+    features = model.features(test["X"])
+    linear = features.shape[1] == dgp.dim  # the score is linear in x: population metrics exist
+    rows = []
+    for i, replicate in enumerate(fits["replicate"]):
+        fit = {"replicate": int(replicate), "gamma": float(fits["gamma"][i])}
+        error = str(fits["error"][i])
+        scores = None if error else features @ fits["coef"][i] + fits["intercept"][i]
+        for label, prevalence in prevalences.items():
+            if error:
+                by_source = dict.fromkeys(["empirical", "population"] if linear else ["empirical"])
+            else:
+                by_source = _fit_metrics(
+                    test["y"], scores, dgp, fits["coef"][i], fits["intercept"][i],
+                    prevalence=prevalence, linear=linear,
+                )  # fmt: skip
+            reference = bayes[_prevalence_key(prevalence)]
+            where = fit | {"evaluation": label, "prevalence": prevalence}
+            rows += _metric_rows(where, by_source, reference, error)
+    return rows
+
+
+def _fit_metrics(y_test, scores, dgp, coef, intercept, *, prevalence, linear) -> dict:
+    from augsim.metrics import score_metrics
     from augsim.population import linear_metrics
 
-    features = model.features(test["X"])
-    linear = features.shape[1] == dgp.dim
+    by_source = {"empirical": score_metrics(y_test, scores, prevalence=prevalence)}
+    if linear:
+        by_source["population"] = linear_metrics(dgp, coef, intercept, prevalence=prevalence)
+    return by_source
+
+
+def _metric_rows(where: dict, by_source: dict, reference: dict, error: str) -> list[dict]:
+    from augsim.metrics import METRIC_NAMES
+
     rows = []
-    for i in range(len(fits["replicate"])):
-        intercept, coef, error = fits["intercept"][i], fits["coef"][i], str(fits["error"][i])
-        scores = None if error else features @ coef + intercept
-        for label, prevalence in prevalences.items():
-            results = {"empirical": None, **({"population": None} if linear else {})}
-            if not error:
-                results["empirical"] = score_metrics(test["y"], scores, prevalence=prevalence)
-                if linear:
-                    results["population"] = linear_metrics(
-                        dgp, coef, intercept, prevalence=prevalence
-                    )
-            reference = bayes[_prevalence_key(prevalence)]
-            for source, values in results.items():
-                for metric in METRIC_NAMES:
-                    value = np.nan if values is None else values[metric]
-                    rows.append(
-                        {
-                            "replicate": int(fits["replicate"][i]),
-                            "gamma": float(fits["gamma"][i]),
-                            "evaluation": label,
-                            "prevalence": prevalence,
-                            "source": source,
-                            "metric": metric,
-                            "value": value,
-                            "bayes": reference[metric],
-                            "regret": reference[metric] - value,
-                            "error": error,
-                        }
-                    )
+    for source, values in by_source.items():
+        for metric in METRIC_NAMES:
+            value = np.nan if values is None else values[metric]
+            rows.append(
+                where
+                | {"source": source, "metric": metric, "value": value}
+                | {"bayes": reference[metric], "regret": reference[metric] - value, "error": error}
+            )
     return rows
 
 
