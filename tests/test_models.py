@@ -3,6 +3,7 @@
 import logging
 import subprocess
 import sys
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -131,11 +132,11 @@ def perfectly_separable() -> Data:
 
 @pytest.mark.parametrize("data", [far_minority, perfectly_separable])
 def test_separable_data_gives_finite_optimum_with_default_C(
-    data: object, caplog: pytest.LogCaptureFixture
+    data: Callable[[], Data], caplog: pytest.LogCaptureFixture
 ) -> None:
     from sklearn.linear_model import LogisticRegression
 
-    X, y = data()  # type: ignore[operator]
+    X, y = data()
     with caplog.at_level(logging.WARNING, logger="augsim.models"):
         model = make_model("logistic").fit(X, y)
     assert model.converged_
@@ -150,9 +151,9 @@ def test_separable_data_gives_finite_optimum_with_default_C(
 
 @pytest.mark.parametrize("data", [far_minority, perfectly_separable])
 def test_separable_data_without_penalty_does_not_raise(
-    data: object, caplog: pytest.LogCaptureFixture
+    data: Callable[[], Data], caplog: pytest.LogCaptureFixture
 ) -> None:
-    X, y = data()  # type: ignore[operator]
+    X, y = data()
     with caplog.at_level(logging.WARNING, logger="augsim.models"):
         model = make_model("logistic", C=np.inf).fit(X, y)
     assert not model.converged_

@@ -19,7 +19,7 @@ Solvers
     ``L - min L``, is at most ``tol * sum(s)`` and the step moves no training score (log-odds)
     by more than ``10 * sqrt(tol)``; that last step is still taken, which squares the error.
 ``"sklearn"``
-    The reference: ``LogisticRegression(C=C, solver="lbfgs", tol=1e-10, max_iter=10_000)``.
+    The reference: ``LogisticRegression(C=C, **SKLEARN_OPTIONS)``, L-BFGS with ``tol=1e-10``.
     scikit-learn is imported only here, so ``import augsim`` does not import it. Its accuracy is
     limited by L-BFGS's fixed relative-decrease stop (64 machine epsilons): about 1e-7 relative
     on the linear model and up to a few 1e-6 on the quadratic one.
@@ -32,8 +32,9 @@ finite and unique even when the classes are linearly separable; its size is then
 (about ``log(C)`` over the margin), not by the data. Such fits log a warning through
 ``logging``, not ``warnings``, so that one odd replicate among thousands of fits never aborts a
 run under ``-W error``. With ``C = np.inf`` and separable data there is no minimiser: the
-coefficients grow until ``max_iter`` or until the loss underflows, and the fit ends with
-``converged_ = False`` and a logged warning.
+coefficients grow until the objective stops decreasing in floating point or ``max_iter`` is
+reached; the fit logs a warning and, unless the loss underflowed to an exactly zero gradient,
+reports ``converged_ = False``.
 """
 
 import functools
@@ -42,7 +43,9 @@ import math
 import numbers
 import time
 import warnings
-from typing import ClassVar, NamedTuple, Self
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, NamedTuple, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -54,8 +57,10 @@ logger = logging.getLogger(__name__)
 SOLVERS = ("newton", "sklearn")
 PARAMS = ("C", "solver", "tol", "max_iter")
 
-_SKLEARN_TOL = 1e-10
-_SKLEARN_MAX_ITER = 10_000
+# The reference fit is LogisticRegression(C=C, **SKLEARN_OPTIONS).
+SKLEARN_OPTIONS: Mapping[str, Any] = MappingProxyType(
+    {"solver": "lbfgs", "tol": 1e-10, "max_iter": 10_000}
+)
 _ARMIJO = 1e-4
 _MAX_HALVINGS = 50
 # Relative size of L below which a double-precision sum of log-losses cannot resolve a decrease.
@@ -64,7 +69,6 @@ _ROUNDOFF = 1e3 * np.finfo(np.float64).eps
 # only (quasi-)separation produces that.
 _LARGE_COEF = 50.0
 _PAIRWISE_MAX_ROWS = 8
-_GRAM_BLOCK = 512
 
 
 class _Fit(NamedTuple):
@@ -230,7 +234,7 @@ def _check_fit_inputs(
     y = np.asarray(y)
     if y.shape != (n,):
         raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
-    if y.dtype.kind not in "biuf" or not np.all((y == 0) | (y == 1)):
+    if y.dtype.kind not in "biuf" or not ((y == 0) | (y == 1)).all():
         raise ValueError("y must contain only the labels 0 and 1 (class 1 is the minority)")
     y = y.astype(np.float64)
     if sample_weight is None:
@@ -241,7 +245,7 @@ def _check_fit_inputs(
             raise ValueError(f"sample_weight must have shape ({n},) to match X, got {s.shape}")
         if not (np.isfinite(s).all() and (s >= 0).all()):
             raise ValueError("sample_weight must be finite and >= 0")
-    if not (s @ y > 0 and s @ (1.0 - y) > 0):
+    if not 0 < s @ y < s.sum():
         raise ValueError("y must contain both classes 0 and 1, each with positive sample_weight")
     return X, y, s
 
@@ -252,14 +256,16 @@ def _check_fit_inputs(
 class _Problem(NamedTuple):
     """Standardised design ``Zt`` (p + 1, n) with a last row of ones; labels ``y``, weights ``s``
     and ``sy = s * y`` (n,); penalty weights ``pen`` (p + 1,) on the standardised coefficients;
-    for few columns, the products of pairs of rows of ``Zt`` (see ``_pairwise_products``)."""
+    ``companion``: if ``pairwise``, the products of pairs of rows of ``Zt``, else scratch space
+    of the shape of ``Zt``."""
 
     Zt: NDArray[np.float64]
     y: NDArray[np.float64]
     s: NDArray[np.float64]
     sy: NDArray[np.float64]
     pen: NDArray[np.float64]
-    pairs: NDArray[np.float64] | None
+    pairwise: bool
+    companion: NDArray[np.float64]
 
 
 class _Point(NamedTuple):
@@ -283,27 +289,38 @@ def _fit_newton(
     max_iter: int,
 ) -> _Fit:
     """Fit on features ``F`` (n, p): standardise, run Newton, map back to the raw space."""
-    Zt, mean, scale = _standardised_design(F)
+    n, p = F.shape
+    q = p + 1
+    pairwise = q <= _PAIRWISE_MAX_ROWS
+    # One allocation for the design and its companion (the pairwise products, or scratch space
+    # for the Gram matrices): returned whole to the heap after each fit, it is reused by the
+    # next without fresh pages, whose faults otherwise dominate the time for p = 20.
+    buffer = np.empty((q + (q * (q + 1) // 2 if pairwise else q), n))
+    Zt, companion = buffer[:q], buffer[q:]
+    mean, scale = _standardise(F, out=Zt)
+    if pairwise:
+        _pairwise_products(Zt, out=companion)
     # Newton is affine-invariant: standardising only conditions the linear solves, and the
     # penalty 1/(C scale^2) keeps the objective on the raw coefficients.
-    pen = np.zeros(scale.size + 1)
+    pen = np.zeros(q)
     pen[:-1] = 1.0 / (C * scale**2)
-    problem = _Problem(Zt, y, s, s * y, pen, _pairwise_products(Zt))
+    problem = _Problem(Zt, y, s, s * y, pen, pairwise, companion)
     beta, eta, n_iter, converged = _newton(problem, tol=tol, max_iter=max_iter)
     std_coef = beta[:-1]
     coef = std_coef / scale
     return _Fit(coef, float(beta[-1] - coef @ mean), n_iter, converged, eta, std_coef)
 
 
-def _standardised_design(
-    F: NDArray[np.float64],
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Centred, unit-variance features as rows, plus a row of ones: (p + 1, n); mean, scale (p,)."""
-    n, p = F.shape
-    Zt = np.empty((p + 1, n))
-    X = Zt[:-1]  # features as rows: every product below runs over contiguous memory
-    mean = np.full(n, 1.0 / n) @ F
-    np.subtract(F.T, mean[:, None], out=X)
+def _standardise(
+    F: NDArray[np.float64], *, out: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Write centred, unit-variance features as rows, then a row of ones, into ``out``
+    (p + 1, n); return the column means and scales (p,)."""
+    n = F.shape[0]
+    X = out[:-1]  # features as rows: every product below runs over contiguous memory
+    X[...] = F.T
+    mean = X.sum(axis=1) / n
+    X -= mean[:, None]
     scale = np.sqrt(np.einsum("ij,ij->i", X, X) / n)
     # A constant column leaves only round-off after centring: zero it, so its coefficient is 0.
     constant = scale <= 1e-12 * (1.0 + np.abs(mean))
@@ -311,48 +328,43 @@ def _standardised_design(
         scale[constant] = 1.0
         X[constant] = 0.0
     X *= (1.0 / scale)[:, None]
-    Zt[-1] = 1.0
-    return Zt, mean, scale
+    out[-1] = 1.0
+    return mean, scale
 
 
 @functools.cache
-def _upper_triangle(q: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    return np.triu_indices(q)
+def _pair_index(q: int) -> NDArray[np.intp]:
+    """Position (q, q) of the pair (min(i, j), max(i, j)) in the order of ``np.triu_indices``."""
+    index = np.zeros((q, q), dtype=np.intp)
+    index[np.triu_indices(q)] = np.arange(q * (q + 1) // 2)
+    return np.maximum(index, index.T)
 
 
-def _pairwise_products(Zt: NDArray[np.float64]) -> NDArray[np.float64] | None:
-    """Products ``Zt[i] * Zt[j]`` for ``i <= j``: (q (q + 1) / 2, n); None for many rows q.
+def _pairwise_products(Zt: NDArray[np.float64], *, out: NDArray[np.float64]) -> None:
+    """Write the products ``Zt[i] * Zt[j]`` for ``i <= j`` into ``out`` (q (q + 1) / 2, n).
 
     With them every weighted Gram matrix is one matrix-vector product, about three times faster
-    than a BLAS rank-k update for q <= 8; for more rows the products cost more than they save.
+    than a BLAS rank-k update for q <= 8 rows; for more rows they cost more than they save.
     """
-    q, n = Zt.shape
-    if q > _PAIRWISE_MAX_ROWS:
-        return None
-    pairs = np.empty((q * (q + 1) // 2, n))
+    q = Zt.shape[0]
     start = 0
-    for i in range(q):  # row by row, in the order of _upper_triangle, without temporaries
-        np.multiply(Zt[i:], Zt[i], out=pairs[start : start + q - i])
+    for i in range(q):  # row by row, in the order of _pair_index
+        np.multiply(Zt[i:], Zt[i], out=out[start : start + q - i])
         start += q - i
-    return pairs
 
 
 def _weighted_gram(problem: _Problem, w: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``sum_i w_i z_i z_i'`` over the columns ``z_i`` of ``Zt``, for weights ``w`` (n,) >= 0."""
-    q, n = problem.Zt.shape
-    if problem.pairs is None:
-        gram = np.zeros((q, q))
-        # In column blocks: a full-size scratch array would be fresh memory, and page faults,
-        # on every call.
-        for start in range(0, n, _GRAM_BLOCK):
-            block = slice(start, start + _GRAM_BLOCK)
-            root = problem.Zt[:, block] * np.sqrt(w[block])
-            gram += root @ root.T  # numpy computes a @ a.T with the symmetric BLAS kernel
+    """``diag(pen) + sum_i w_i z_i z_i'`` over the columns ``z_i`` of ``Zt``, weights ``w`` (n,)."""
+    q = problem.Zt.shape[0]
+    if not problem.pairwise:
+        root = np.multiply(problem.Zt, np.sqrt(w), out=problem.companion)
+        gram = root @ root.T  # numpy computes a @ a.T with the symmetric BLAS kernel
+        gram.flat[:: q + 1] += problem.pen
         return gram
-    rows, cols = _upper_triangle(q)
-    gram = np.empty((q, q))
-    gram[rows, cols] = gram[cols, rows] = problem.pairs @ w
-    return gram
+    index = _pair_index(q)
+    pairs = problem.companion @ w
+    pairs[index.diagonal()] += problem.pen
+    return pairs[index]
 
 
 def _newton(
@@ -390,15 +402,14 @@ def _initial_beta(problem: _Problem) -> NDArray[np.float64]:
     parameters, so Newton starts close and needs about half the iterations; elsewhere it is
     still a reasonable start, and the line search makes any start safe.
     """
-    X, s, sy = problem.Zt[:-1], problem.s, problem.sy
-    weight1 = sy.sum()
-    weight0 = s.sum() - weight1
-    sum1 = X @ sy
-    mean1, mean0 = sum1 / weight1, (X @ s - sum1) / weight0
+    gram = _weighted_gram(problem, problem.s)  # the last row of Zt is ones: sums are in it
+    weight1 = problem.sy.sum()
+    weight0 = gram[-1, -1] - weight1
+    sum1 = problem.Zt[:-1] @ problem.sy
+    mean1, mean0 = sum1 / weight1, (gram[:-1, -1] - sum1) / weight0
     # Pooled within-class covariance: total weighted scatter minus the between-class part.
-    scatter = _weighted_gram(problem, s)[:-1, :-1]
+    scatter = gram[:-1, :-1]
     within = scatter - weight1 * mean1[:, None] * mean1 - weight0 * mean0[:, None] * mean0
-    within.flat[:: within.shape[0] + 1] += problem.pen[:-1]
     beta = np.zeros(problem.Zt.shape[0])
     beta[-1] = np.log(weight1 / weight0)
     _, direction, info = dposv(within, (weight0 + weight1) * (mean1 - mean0))
@@ -410,6 +421,7 @@ def _initial_beta(problem: _Problem) -> NDArray[np.float64]:
 
 
 def _evaluate(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.float64]) -> _Point:
+    """The iterate at coefficients ``beta`` (p + 1,) with scores ``eta = beta @ Zt`` (n,)."""
     prob = expit(eta)
     sprob = problem.s * prob
     grad = problem.Zt @ (sprob - problem.sy)
@@ -418,6 +430,7 @@ def _evaluate(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.floa
 
 
 def _objective(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.float64]) -> float:
+    """L at coefficients ``beta`` (p + 1,) with scores ``eta`` (n,)."""
     # logaddexp(0, eta) = log(1 + e^eta) without overflow; minus y * eta gives the log-loss.
     loss = np.logaddexp(0.0, eta) - problem.y * eta
     return float(problem.s @ loss + 0.5 * (problem.pen @ (beta * beta)))
@@ -426,7 +439,6 @@ def _objective(problem: _Problem, beta: NDArray[np.float64], eta: NDArray[np.flo
 def _newton_step(problem: _Problem, point: _Point) -> tuple[NDArray[np.float64], float]:
     """Newton step (p + 1,) and squared Newton decrement ``g' H^-1 g``."""
     hess = _weighted_gram(problem, point.sprob * (1.0 - point.prob))
-    hess.flat[:: hess.shape[0] + 1] += problem.pen
     _, step, info = dposv(hess, point.grad)  # Cholesky solve; info > 0: not positive definite
     if info != 0:
         # Only without a penalty (C = inf), on separated classes whose weights underflow or on
@@ -469,7 +481,7 @@ def _fit_sklearn(
     from sklearn.linear_model import LogisticRegression
 
     # C=np.inf, not the deprecated penalty=None (sklearn >= 1.8), means no penalty.
-    model = LogisticRegression(C=C, solver="lbfgs", tol=_SKLEARN_TOL, max_iter=_SKLEARN_MAX_ITER)
+    model = LogisticRegression(C=C, **SKLEARN_OPTIONS)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model.fit(F, y, sample_weight=s)
@@ -498,7 +510,7 @@ def _log_fit(
     if logger.isEnabledFor(logging.DEBUG):  # tens of thousands of fits: skip the formatting
         logger.debug(
             "%s fit: n=%d p=%d minority weight share=%.4f C=%g solver=%s n_iter=%d %.2f ms",
-            model.name, y.size, fit.coef.size, s @ y / s.sum(), model.C, model.solver,
+            model.name, y.size, fit.coef.size, (s @ y) / s.sum(), model.C, model.solver,
             fit.n_iter, 1e3 * seconds,
         )  # fmt: skip
     if not fit.converged:
@@ -506,14 +518,18 @@ def _log_fit(
             "%s (%s solver, C=%g) stopped after %d iterations without converging",
             model.name, model.solver, model.C, fit.n_iter,
         )  # fmt: skip
-    used = s > 0
-    lowest_positive = fit.scores.min(where=used & (y == 1), initial=np.inf)
-    highest_negative = fit.scores.max(where=used & (y == 0), initial=-np.inf)
+    sy = s * y  # > 0 on positives that count, < s on negatives that count
+    lowest_positive = fit.scores.min(where=sy > 0, initial=np.inf)
+    highest_negative = fit.scores.max(where=s > sy, initial=-np.inf)
     largest = float(np.abs(fit.std_coef).max(initial=0.0))
     if lowest_positive >= highest_negative or largest > _LARGE_COEF:
+        cause = (
+            f"the penalty C={model.C:g}, not the data, sets their size"
+            if math.isfinite(model.C)
+            else "without a penalty (C=inf) no finite fit exists: they are where the solver stopped"
+        )
         logger.warning(
             "%s: the classes are (nearly) linearly separable (largest standardised coefficient "
-            "%.3g); the coefficients are finite only through the penalty C=%g, which sets "
-            "their size",
-            model.name, largest, model.C,
+            "%.3g); %s",
+            model.name, largest, cause,
         )  # fmt: skip
