@@ -76,6 +76,10 @@ class MinorityGenerator:
             raise RuntimeError(f"{self.name!r} drew shape {rows.shape}, expected {(m, self.dim_)}")
         return rows
 
+    def min_minority_rows(self) -> int:
+        """The fewest real minority rows ``fit`` accepts with these parameters."""
+        return self.min_rows
+
     def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component] | None:
         """The synthetic distribution as n1 -> infinity, as components; None means the truth.
 
@@ -205,8 +209,12 @@ class Smote(MinorityGenerator):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(k_neighbors={self.k_neighbors})"
 
+    def min_minority_rows(self) -> int:
+        """SMOTE needs each row's ``k_neighbors`` other minority rows."""
+        return self.k_neighbors + 1
+
     def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
-        if len(X) < self.k_neighbors + 1:
+        if len(X) < self.min_minority_rows():
             raise ValueError(
                 f"smote with k_neighbors={self.k_neighbors} needs at least "
                 f"{self.k_neighbors + 1} minority rows, got {len(X)}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from augsim.study import RAW, REWEIGHT, class_sizes, synthetic_count
 
@@ -40,8 +41,34 @@ class Cell:
     gammas: tuple[float, ...]
 
 
+def validate_config(config: dict, schema_path: str | Path) -> None:
+    """Check a config against the JSON schema, then across keys; raise ``ValueError``.
+
+    The message names the offending key as a dotted path, its value and what is allowed.
+    """
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    if error is not None:
+        where = _dotted(error.absolute_path) or "the config"
+        raise ValueError(f"invalid config at {where}: {error.message}")
+    check_config(config)
+
+
+def _dotted(path) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
+
+
 def check_config(config: dict) -> None:
-    """Cross-key checks that a JSON schema cannot express; raises ``ValueError`` naming the key."""
+    """Cross-key checks that a JSON schema cannot express; raises ``ValueError`` naming the key.
+
+    Every DGP, generator and model is built from its parameters, so a bad parameter (an unknown
+    name, a covariance that is not positive definite, SMOTE's k against the minority count)
+    stops the run here, before any job.
+    """
     from augsim import dgps, generators, models
 
     for section, registry in (
@@ -58,10 +85,53 @@ def check_config(config: dict) -> None:
     for key in config["generators"]:
         if key in (RAW, REWEIGHT):
             raise ValueError(f"generators.{key}: {key!r} is reserved for a method; rename it")
+    built = _build_instances(config)
     for name, experiment in config["experiments"].items():
         _check_experiment(config, name, experiment)
+        _check_minority_rows(config, name, experiment, built)
     for figure, spec in config["figures"].items():
         _check_figure(config, figure, spec)
+    for dgp in config["population"]["dgps"]:
+        if dgp not in config["dgps"]:
+            raise ValueError(f"population.dgps: {dgp!r} is not defined in dgps")
+
+
+def _build_instances(config: dict) -> dict:
+    """Build every configured instance; a failure names its config key."""
+    from augsim.study import build_dgp, build_generator, build_model
+
+    built: dict = {"dgps": {}, "generators": {}, "models": {}}
+    for section, build in (("dgps", build_dgp), ("models", build_model)):
+        for key, spec in config[section].items():
+            built[section][key] = _built(f"{section}.{key}.params", build, spec)
+    any_dgp = next(iter(built["dgps"].values()))
+    for key, spec in config["generators"].items():
+        built["generators"][key] = _built(
+            f"generators.{key}.params", build_generator, spec, any_dgp
+        )
+    return built
+
+
+def _built(where: str, build, *args):
+    try:
+        return build(*args)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
+
+
+def _check_minority_rows(config: dict, name: str, experiment: dict, built: dict) -> None:
+    for method in experiment["methods"]:
+        if method not in built["generators"]:
+            continue
+        needed = built["generators"][method].min_minority_rows()
+        for n in experiment["n"]:
+            _, n1 = class_sizes(n, config["imbalance_ratio"])
+            if n1 < needed:
+                raise ValueError(
+                    f"experiments.{name}: generator {method!r} needs at least {needed} minority "
+                    f"rows, but n = {n} gives n1 = {n1}; raise n or lower the generator's "
+                    f"parameter (generators.{method}.params)"
+                )
 
 
 def _check_experiment(config: dict, name: str, experiment: dict) -> None:
