@@ -13,12 +13,11 @@ def main(smk) -> None:
     train = io.read_arrays(smk.input.train)
     synthetic = io.read_arrays(smk.input.synthetic) if smk.input.synthetic else None
     method = smk.wildcards.method
-    kind = method if method in (study.RAW, study.REWEIGHT) else "generator"
     fits = study.fit_replicates(
         train,
         synthetic,
         lambda: study.build_model(smk.params.model),
-        method_kind=kind,
+        method_kind=study.method_kind(method),
         gammas=smk.params.gammas,
     )
     io.write_arrays(smk.output[0], **fits)

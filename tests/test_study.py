@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from augsim import study
@@ -111,3 +112,68 @@ def test_failures_are_recorded_per_replicate():
         train, synthetic, lambda: make_model("logistic"), method_kind="generator", gammas=[0.5]
     )
     assert np.isnan(fits["coef"]).all() and all(e.startswith("generator:") for e in fits["error"])
+
+
+class _FailsOnReplicate:
+    """A generator factory whose generators fail to fit on chosen replicates."""
+
+    def __init__(self, failing, dgp):
+        self.failing, self.dgp, self.calls = set(failing), dgp, 0
+
+    def __call__(self):
+        replicate, self.calls = self.calls, self.calls + 1
+        if replicate in self.failing:
+            raise FloatingPointError(f"injected failure on replicate {replicate}")
+        return study.build_generator({"name": "oracle"}, self.dgp)
+
+
+def _failing_cell(failing):
+    from augsim import tables
+    from augsim.population import bayes_metrics
+
+    train = study.simulate_training(
+        SHARED, n0=200, n1=10, replicate_ids=range(4), seed=5, scenario="s/n210"
+    )
+    synthetic = study.augment_training(
+        train, _FailsOnReplicate(failing, SHARED), m_max=190, seed=5, scenario="s/n210",
+        generator_key="oracle",
+    )  # fmt: skip
+    prevalences = {"training": 10 / 210}
+    bayes = {study._prevalence_key(10 / 210): bayes_metrics(SHARED, prevalence=10 / 210)}
+    test = study.simulate_test(SHARED, rows_per_class=500, seed=5, dgp_key="s")
+    rows = []
+    for method, data in (("raw", None), ("oracle", synthetic)):
+        fits = study.fit_replicates(
+            train, data, lambda: make_model("logistic"), method_kind=study.method_kind(method),
+            gammas=[1.0],
+        )  # fmt: skip
+        metric_rows = study.evaluate_fits(
+            fits, test, dgp=SHARED, model=make_model("logistic"), prevalences=prevalences,
+            bayes=bayes,
+        )  # fmt: skip
+        rows += [{"dgp": "s", "n": 210, "model": "logistic", "method": method} | r
+                 for r in metric_rows]  # fmt: skip
+    replicates = pd.DataFrame(rows)
+    return replicates, tables.summarise(replicates)
+
+
+def test_injected_failures_are_counted_not_fatal():
+    from augsim import tables
+
+    replicates, summary = _failing_cell({1, 3})
+    oracle = summary[summary["method"] == "oracle"]
+    assert (oracle["n_failed"] == 2).all() and (oracle["n_ok"] == 2).all()
+    assert (summary[summary["method"] == "raw"]["n_failed"] == 0).all()
+    failures = tables.failures(replicates)
+    assert sorted(failures["replicate"]) == [1, 3]
+    assert failures["error"].str.contains("injected failure on replicate").all()
+    assert np.isfinite(oracle["mean"]).all()
+    tables.check_cells_have_results(summary)
+
+
+def test_a_cell_where_every_replicate_fails_stops_the_run():
+    from augsim import tables
+
+    _, summary = _failing_cell({0, 1, 2, 3})
+    with pytest.raises(RuntimeError, match="every replicate failed"):
+        tables.check_cells_have_results(summary)

@@ -34,6 +34,16 @@ RAW = "raw"
 REWEIGHT = "reweight"
 
 
+def method_kind(method: str) -> str:
+    """``raw``, ``reweight`` or ``generator`` (any other method is a generator key)."""
+    return method if method in (RAW, REWEIGHT) else "generator"
+
+
+def method_gammas(method_kind: str, gammas: Sequence[float]) -> list[float]:
+    """The gammas a method is fitted at: raw ignores gamma and is fitted once, at 0."""
+    return [0.0] if method_kind == RAW else [float(g) for g in gammas]
+
+
 def class_sizes(n: int, imbalance_ratio: float) -> tuple[int, int]:
     """Split a training size ``n`` into ``(n0, n1)`` with ``n0 / n1`` close to the ratio."""
     n1 = int(np.floor(n / (1.0 + imbalance_ratio) + 0.5))
@@ -79,11 +89,18 @@ def simulate_training(
     Returns arrays ``X`` (R, n0 + n1, d), ``y`` (n0 + n1,) (the same for every replicate:
     majority rows first) and ``replicate`` (R,).
     """
-    rows = []
-    for rep in replicate_ids:
-        X, y = dgp.sample(n0, n1, rng_for(seed, "train", scenario, int(rep)))
-        rows.append(X)
+    rows = [simulate_replicate(dgp, n0=n0, n1=n1, seed=seed, scenario=scenario, replicate=rep)
+            for rep in replicate_ids]  # fmt: skip
+    y = np.repeat(np.array([0, 1], dtype=np.int8), [n0, n1])
     return {"X": np.stack(rows), "y": y, "replicate": np.asarray(replicate_ids, dtype=np.int64)}
+
+
+def simulate_replicate(
+    dgp: GaussianMixtureDGP, *, n0: int, n1: int, seed: int, scenario: str, replicate: int
+) -> np.ndarray:
+    """The rows (n0 + n1, d) of one training replicate, majority rows first."""
+    X, _ = dgp.sample(n0, n1, rng_for(seed, "train", scenario, int(replicate)))
+    return X
 
 
 def simulate_test(
@@ -111,16 +128,32 @@ def augment_training(
     X_all, y = train["X"], train["y"]
     synthetic = np.full((len(X_all), m_max, X_all.shape[2]), np.nan)
     errors = []
+    keys = {"seed": seed, "scenario": scenario, "generator_key": generator_key}
     for i, rep in enumerate(train["replicate"]):
-        rng = rng_for(seed, "augment", scenario, generator_key, int(rep))
         try:
-            generator = make_generator().fit(X_all[i][y == 1], rng)
-            synthetic[i] = generator.sample(m_max, rng)
+            synthetic[i] = draw_synthetic(
+                X_all[i][y == 1], make_generator, m_max, replicate=rep, **keys
+            )
             errors.append("")
         except Exception as err:  # recorded per replicate: one failure must not sink a chunk
             log.warning("replicate %d: generator %s failed: %r", rep, generator_key, err)
             errors.append(f"{type(err).__name__}: {err}")
     return {"X": synthetic, "replicate": train["replicate"], "error": np.array(errors, dtype=str)}
+
+
+def draw_synthetic(
+    X_minority: np.ndarray,
+    make_generator: Callable[[], object],
+    m_max: int,
+    *,
+    seed: int,
+    scenario: str,
+    generator_key: str,
+    replicate: int,
+) -> np.ndarray:
+    """Fit a generator on one replicate's minority rows and draw ``m_max`` rows (m_max, d)."""
+    rng = rng_for(seed, "augment", scenario, generator_key, int(replicate))
+    return make_generator().fit(X_minority, rng).sample(m_max, rng)
 
 
 def training_set(
@@ -161,7 +194,7 @@ def fit_replicates(
     ``coef`` (F, p), ``n_iter``, ``seconds`` and ``error`` ("" for a good fit; NaN
     parameters and the error text for a failed one).
     """
-    gammas = [0.0] if method_kind == RAW else list(gammas)
+    gammas = method_gammas(method_kind, gammas)
     records = []
     for i, rep in enumerate(train["replicate"]):
         prior_error = "" if synthetic is None else str(synthetic["error"][i])
@@ -176,13 +209,18 @@ def fit_replicates(
     return _stack_fits(records)
 
 
+def fit_at_gamma(X, y, synthetic, make_model, method_kind: str, gamma: float):
+    """Fit one model of a method at one gamma on one replicate; errors propagate."""
+    rows, labels, weights = training_set(
+        X, y, gamma=gamma, method_kind=method_kind, synthetic=synthetic
+    )
+    return make_model().fit(rows, labels, sample_weight=weights)
+
+
 def _fit_one(X, y, synthetic, make_model, method_kind, gamma) -> dict:
     start = time.perf_counter()
     try:
-        rows, labels, weights = training_set(
-            X, y, gamma=gamma, method_kind=method_kind, synthetic=synthetic
-        )
-        model = make_model().fit(rows, labels, sample_weight=weights)
+        model = fit_at_gamma(X, y, synthetic, make_model, method_kind, gamma)
     except Exception as err:  # recorded per fit, see augment_training
         log.warning("fit %s gamma=%g failed: %r", method_kind, gamma, err)
         return {"error": f"{type(err).__name__}: {err}"}
