@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -89,10 +92,10 @@ def test_forcerun_of_one_plot_rule_reruns_only_it(ci_run):
     assert {rule for rule, _ in jobs} == {"plot_rate", "all"}
 
 
-def test_chunk_size_leaves_every_number_unchanged(ci_run, tmp_path):
+def test_chunk_size_cores_and_directory_leave_every_number_unchanged(ci_run, tmp_path):
     workdir = copy_workflow(tmp_path / "chunked")
     configfile = write_config(workdir, "ci_chunk2.yaml", lambda c: c.update(chunk_size=2))
-    snakemake(workdir, "results/ci/tables/replicates.csv", configfile=configfile)
+    snakemake(workdir, "results/ci/tables/replicates.csv", configfile=configfile, cores=1)
     relative = "results/ci/tables/replicates.csv"
     assert (workdir / relative).read_bytes() == (ci_run / relative).read_bytes()
 
@@ -149,3 +152,24 @@ def test_replay_command_line_shows_the_fits(tmp_path):
         [*command, "--replicate", "1"], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert result.stderr.count("intercept") == 3  # gammas 0, 1 and 2
+
+
+def test_a_killed_run_resumes_to_identical_tables(ci_run, tmp_path):
+    workdir = copy_workflow(tmp_path / "killed")
+    command = ["snakemake", "--cores", "2", "--configfile", "config/ci.yaml"]
+    process = subprocess.Popen(
+        command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    fits = workdir / "results" / "ci" / "fits"
+    deadline = time.monotonic() + 120
+    while len(list(fits.rglob("*.npz"))) < 6 and time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # the whole process group, jobs included
+    process.wait()
+    assert not (workdir / "results" / "ci" / "tables" / "summary.csv").exists()
+    snakemake(workdir)
+    for table in ("replicates", "summary", "population"):
+        relative = f"results/ci/tables/{table}.csv"
+        assert (workdir / relative).read_bytes() == (ci_run / relative).read_bytes(), table

@@ -26,10 +26,14 @@ def copy_workflow(target: Path) -> Path:
 
 
 def snakemake(
-    workdir: Path, *args: str, configfile: str = "config/ci.yaml", check: bool = True
+    workdir: Path,
+    *args: str,
+    configfile: str = "config/ci.yaml",
+    check: bool = True,
+    cores: int = 2,
 ) -> subprocess.CompletedProcess:
-    """Run snakemake in ``workdir`` with 2 cores; raise with its output when it fails."""
-    command = ["snakemake", "--cores", "2", "--configfile", configfile, *args]
+    """Run snakemake in ``workdir``; raise with its output when it fails."""
+    command = ["snakemake", "--cores", str(cores), "--configfile", configfile, *args]
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=900)
     if check and result.returncode != 0:
         raise AssertionError(

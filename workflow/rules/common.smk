@@ -1,12 +1,10 @@
 # Config validation, wildcard constraints, paths and input functions. No rules.
 import re
 
-from snakemake.utils import validate
-
 from augsim import plan
 
-validate(config, "../schemas/config.schema.yaml")
-plan.check_config(config)
+# Stops before any job, naming the bad key, its value and what is allowed.
+plan.validate_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml")
 
 RESULTS = f"results/{config['run_name']}"
 LOGS = f"{RESULTS}/logs"
