@@ -44,7 +44,7 @@ def test_population_invariance(wobble, verdict):
 @pytest.mark.parametrize(("gain", "verdict"), [(0.0, "holds"), (0.02, "fails")])
 def test_no_finite_sample_gain(gain, verdict):
     summary = tables.summarise(_replicates(lambda m, g: gain))
-    (row,) = claims.no_finite_sample_gain(summary, "d", "logistic")
+    (row,) = claims.no_finite_sample_gain(summary, "d", "logistic", 100)
     assert row["verdict"] == verdict
     assert row["value"] == pytest.approx(gain, abs=0.005)
 
@@ -87,7 +87,7 @@ def test_regret_rate_needs_three_sizes():
 def test_misspecified_gain(curve, verdict):
     replicates = _replicates(lambda m, g: curve[g])
     summary = tables.summarise(replicates)
-    rows = claims.misspecified_gain(summary, replicates, "d", "logistic", ["reweight"])
+    rows = claims.misspecified_gain(summary, replicates, "d", "logistic", 100, ["reweight"])
     assert [row["verdict"] for row in rows] == [verdict] * 4
 
 
@@ -97,7 +97,7 @@ def test_decomposition_residual(extra, verdict):
         return 0.02 * gamma + (extra if method == "oracle" else 0.0)
 
     replicates = _replicates(curve, methods=("reweight", "oracle"))
-    rows = claims.decomposition_residual(replicates, "d", "logistic")
+    rows = claims.decomposition_residual(replicates, "d", "logistic", 100)
     assert [row["verdict"] for row in rows] == [verdict] * 4
     assert rows[0]["value"] == pytest.approx(extra, abs=0.003)
 
@@ -105,7 +105,22 @@ def test_decomposition_residual(extra, verdict):
 def test_markdown_lists_every_row():
     replicates = _replicates(lambda m, g: 0.0)
     table = pd.DataFrame(
-        claims.no_finite_sample_gain(tables.summarise(replicates), "d", "logistic")
+        claims.no_finite_sample_gain(tables.summarise(replicates), "d", "logistic", 100)
     )
     text = claims.claims_markdown(table)
     assert text.count("**holds**") == 1 and "### Well-specified, finite sample" in text
+
+
+def test_checks_read_only_the_figure_training_size():
+    mixed = pd.concat(
+        [
+            _replicates(lambda m, g: 0.0, methods=("reweight", "oracle"), n=100),
+            _replicates(lambda m, g: 0.05 * (m == "oracle"), methods=("reweight", "oracle"), n=800),
+        ],
+        ignore_index=True,
+    )
+    summary = tables.summarise(mixed)
+    rows = claims.no_finite_sample_gain(summary, "d", "logistic", 100)
+    assert {row["verdict"] for row in rows} == {"holds"}
+    rows = claims.decomposition_residual(mixed, "d", "logistic", 100)
+    assert {row["verdict"] for row in rows} == {"holds"}

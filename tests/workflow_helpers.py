@@ -33,7 +33,8 @@ def snakemake(
     cores: int = 2,
 ) -> subprocess.CompletedProcess:
     """Run snakemake in ``workdir``; raise with its output when it fails."""
-    command = ["snakemake", "--cores", str(cores), "--configfile", configfile, *args]
+    # options taking several values (--configfile, -R) must not swallow targets: args go first
+    command = ["snakemake", "--cores", str(cores), *args, "--configfile", configfile]
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=900)
     if check and result.returncode != 0:
         raise AssertionError(

@@ -42,10 +42,12 @@ def _row(claim, dgp, method, metric, statistic, value, ci=(np.nan, np.nan), *, t
     )
 
 
-def _cells(summary: pd.DataFrame, dgp: str, model: str) -> pd.DataFrame:
+def _cells(summary: pd.DataFrame, dgp: str, model: str, n: int | None = None) -> pd.DataFrame:
     rows = summary[
         (summary["dgp"] == dgp) & (summary["model"] == model) & (summary["evaluation"] == TRAINING)
     ]
+    if n is not None:
+        rows = rows[rows["n"] == n]
     source = "population" if (rows["source"] == "population").any() else "empirical"
     return rows[rows["source"] == source]
 
@@ -67,9 +69,9 @@ def population_invariance(population: pd.DataFrame, dgp: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def no_finite_sample_gain(summary: pd.DataFrame, dgp: str, model: str) -> list[dict]:
+def no_finite_sample_gain(summary: pd.DataFrame, dgp: str, model: str, n: int) -> list[dict]:
     """Well-specified: no method's paired gain over raw has an interval above zero."""
-    cells = _cells(summary, dgp, model)
+    cells = _cells(summary, dgp, model, n)
     cells = cells[(cells["method"] != "raw") & (cells["gamma"] > 0)]
     claim = "Well-specified, finite sample: no method beats raw beyond Monte Carlo noise"
     rows = []
@@ -120,11 +122,11 @@ def regret_rate(
 
 
 def misspecified_gain(
-    summary: pd.DataFrame, replicates: pd.DataFrame, dgp: str, model: str, methods
+    summary: pd.DataFrame, replicates: pd.DataFrame, dgp: str, model: str, n: int, methods
 ) -> list[dict]:
     """Misspecified: a significant gain at some gamma, peaking inside the grid, then falling."""
-    cells = _cells(summary, dgp, model)
-    paired = with_paired_difference(replicates[(replicates["dgp"] == dgp)])
+    cells = _cells(summary, dgp, model, n)
+    paired = with_paired_difference(replicates[(replicates["dgp"] == dgp) & (replicates["n"] == n)])
     rows = []
     for method in methods:
         for metric in METRIC_NAMES:
@@ -172,7 +174,7 @@ def _mean_ci(values: pd.Series) -> tuple[float, tuple[float, float]]:
     return mean, (mean - half, mean + half)
 
 
-def decomposition_residual(replicates: pd.DataFrame, dgp: str, model: str) -> list[dict]:
+def decomposition_residual(replicates: pd.DataFrame, dgp: str, model: str, n: int) -> list[dict]:
     """Total gain = weighting (reweight - raw) + discrepancy (generator - oracle) + residual.
 
     The residual is oracle - reweight: both have the same population limit, so it should be
@@ -180,6 +182,7 @@ def decomposition_residual(replicates: pd.DataFrame, dgp: str, model: str) -> li
     """
     rows_in = replicates[
         (replicates["dgp"] == dgp)
+        & (replicates["n"] == n)
         & (replicates["model"] == model)
         & (replicates["evaluation"] == TRAINING)
         & (replicates["method"].isin(["oracle", "reweight"]))
@@ -219,11 +222,15 @@ def claims_table(
     experiments: dict,
 ) -> pd.DataFrame:
     """Every claim check the config's figures make possible, as one table."""
+
+    def largest_n(spec: dict) -> int:  # the training size the figures show
+        return max(experiments[spec["experiment"]]["n"])
+
     rows: list[dict] = []
     well = figures.get("well_specified")
     if well:
         rows += population_invariance(population, well["dgp"])
-        rows += no_finite_sample_gain(summary, well["dgp"], well["model"])
+        rows += no_finite_sample_gain(summary, well["dgp"], well["model"], largest_n(well))
     rate = figures.get("rate")
     if well and rate and well["dgp"] in rate["dgps"]:
         n_values = experiments[rate["experiment"]]["n"]
@@ -231,10 +238,14 @@ def claims_table(
     miss = figures.get("misspecified")
     if miss:
         methods = experiments[miss["experiment"]]["methods"]
-        rows += misspecified_gain(summary, replicates, miss["dgp"], miss["model"], methods)
+        rows += misspecified_gain(
+            summary, replicates, miss["dgp"], miss["model"], largest_n(miss), methods
+        )
     decomposition = figures.get("decomposition")
     if decomposition:
-        rows += decomposition_residual(replicates, decomposition["dgp"], decomposition["model"])
+        rows += decomposition_residual(
+            replicates, decomposition["dgp"], decomposition["model"], largest_n(decomposition)
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -10,6 +10,7 @@ stays light.
 import logging
 import numbers
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -64,28 +65,48 @@ def score_metrics(
         If shapes differ, labels are not in {0, 1}, scores are not finite, weights are negative
         or not finite, or ``prevalence`` is not in the open interval (0, 1).
     """
+    (metrics,) = score_metrics_at(
+        y_true, scores, [prevalence], sample_weight=sample_weight, stacklevel=3
+    )
+    return metrics
+
+
+def score_metrics_at(
+    y_true: ArrayLike,
+    scores: ArrayLike,
+    prevalences: Sequence[float | None],
+    *,
+    sample_weight: ArrayLike | None = None,
+    stacklevel: int = 2,
+) -> list[dict[str, float]]:
+    """:func:`score_metrics` at several prevalences from one sort of the scores.
+
+    Returns one dict per entry of ``prevalences`` (None: the sample's own balance), in order.
+    """
     y = _check_labels(y_true)
     s = _check_finite(scores, "scores", y.size)
     w = None if sample_weight is None else _check_weights(sample_weight, y.size)
-    pi = _check_prevalence(prevalence)
+    checked = [_check_prevalence(p) for p in prevalences]
     tp, fp = _counts_at_thresholds(y, s, w)
     logger.debug(
-        "score_metrics: n=%d, %d thresholds, positive weight %g, negative weight %g, prevalence %s",
+        "score_metrics: n=%d, %d thresholds, positive weight %g, negative weight %g",
         y.size,
         tp.size - 1,
         tp[-1],
         fp[-1],
-        pi,
     )
     if not (tp[-1] > 0 and fp[-1] > 0):
         warnings.warn(
             "score_metrics needs both classes with positive total weight, got positive weight "
             f"{tp[-1]:g} and negative weight {fp[-1]:g}; returning NaN for every metric",
             UserWarning,
-            stacklevel=2,
+            stacklevel=stacklevel,
         )
-        return dict.fromkeys(METRIC_NAMES, float("nan"))
+        return [dict.fromkeys(METRIC_NAMES, float("nan")) for _ in checked]
+    return [_metrics_from_counts(tp, fp, pi) for pi in checked]
 
+
+def _metrics_from_counts(tp: FloatArray, fp: FloatArray, pi: float | None) -> dict[str, float]:
     tpr, fpr = tp / tp[-1], fp / fp[-1]
     if pi is None:
         # Raw counts keep precision bit-identical to TP / (TP + FP) for unweighted data.

@@ -267,33 +267,36 @@ def evaluate_fits(
     """
     features = model.features(test["X"])
     linear = features.shape[1] == dgp.dim  # the score is linear in x: population metrics exist
+    sources = ["empirical", "population"] if linear else ["empirical"]
     rows = []
     for i, replicate in enumerate(fits["replicate"]):
         fit = {"replicate": int(replicate), "gamma": float(fits["gamma"][i])}
         error = str(fits["error"][i])
-        scores = None if error else features @ fits["coef"][i] + fits["intercept"][i]
-        for label, prevalence in prevalences.items():
-            if error:
-                by_source = dict.fromkeys(["empirical", "population"] if linear else ["empirical"])
-            else:
-                by_source = _fit_metrics(
-                    test["y"], scores, dgp, fits["coef"][i], fits["intercept"][i],
-                    prevalence=prevalence, linear=linear,
-                )  # fmt: skip
+        if error:
+            by_prevalence = [dict.fromkeys(sources) for _ in prevalences]
+        else:
+            by_prevalence = _fit_metrics(
+                test["y"], features, dgp, fits["coef"][i], fits["intercept"][i],
+                prevalences=list(prevalences.values()), linear=linear,
+            )  # fmt: skip
+        for (label, prevalence), by_source in zip(prevalences.items(), by_prevalence, strict=True):
             reference = bayes[_prevalence_key(prevalence)]
             where = fit | {"evaluation": label, "prevalence": prevalence}
             rows += _metric_rows(where, by_source, reference, error)
     return rows
 
 
-def _fit_metrics(y_test, scores, dgp, coef, intercept, *, prevalence, linear) -> dict:
-    from augsim.metrics import score_metrics
+def _fit_metrics(y_test, features, dgp, coef, intercept, *, prevalences, linear) -> list[dict]:
+    """Per prevalence, the metrics of one fit by source; the test scores are sorted once."""
+    from augsim.metrics import score_metrics_at
     from augsim.population import linear_metrics
 
-    by_source = {"empirical": score_metrics(y_test, scores, prevalence=prevalence)}
+    empirical = score_metrics_at(y_test, features @ coef + intercept, prevalences)
+    by_prevalence = [{"empirical": values} for values in empirical]
     if linear:
-        by_source["population"] = linear_metrics(dgp, coef, intercept, prevalence=prevalence)
-    return by_source
+        for p, by_source in zip(prevalences, by_prevalence, strict=True):
+            by_source["population"] = linear_metrics(dgp, coef, intercept, prevalence=p)
+    return by_prevalence
 
 
 def _metric_rows(where: dict, by_source: dict, reference: dict, error: str) -> list[dict]:
