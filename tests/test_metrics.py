@@ -275,6 +275,26 @@ def test_property_permutation_invariant(data, seed):
     _assert_close(got, score_metrics(y, s, sample_weight=w, prevalence=0.3))
 
 
+@settings(max_examples=40, deadline=None)
+@given(data=_samples(weighted=True), scale=st.floats(0.1, 10.0), shift=st.floats(-5.0, 5.0))
+def test_property_increasing_transform_invariant(data, scale, shift):
+    y, s, w = data
+    transformed = np.exp(scale * s / 4.0) + shift  # strictly increasing, keeps ties
+    _assert_close(
+        score_metrics(y, transformed, sample_weight=w, prevalence=0.2),
+        score_metrics(y, s, sample_weight=w, prevalence=0.2),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=_samples(weighted=True))
+def test_property_negated_scores_flip_auroc(data):
+    # With ties counted one half, AUROC(-s) = 1 - AUROC(s) holds exactly, ties or not.
+    y, s, w = data
+    flipped = score_metrics(y, -s, sample_weight=w)["auroc"]
+    assert flipped == pytest.approx(1.0 - score_metrics(y, s, sample_weight=w)["auroc"], abs=TOL)
+
+
 # ---------------------------------------------------------------------------------------------
 # Input validation and degenerate inputs
 # ---------------------------------------------------------------------------------------------

@@ -177,3 +177,12 @@ def test_a_cell_where_every_replicate_fails_stops_the_run():
     _, summary = _failing_cell({0, 1, 2, 3})
     with pytest.raises(RuntimeError, match="every replicate failed"):
         tables.check_cells_have_results(summary)
+
+
+def test_a_non_finite_mean_stops_the_run():
+    from augsim import tables
+
+    _, summary = _failing_cell(set())
+    summary.loc[summary.index[0], "mean"] = np.inf
+    with pytest.raises(RuntimeError, match="non-finite means"):
+        tables.check_cells_have_results(summary)

@@ -80,8 +80,20 @@ def failures(replicates: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_cells_have_results(summary: pd.DataFrame) -> None:
-    """Stop when a cell has no successful replicate: nothing can be said about it."""
+    """Stop when a cell has no successful replicate or a non-finite mean; log partial failures.
+
+    No NaN or infinite value reaches the summary unannounced: a cell with failed replicates is
+    logged (and counted in ``n_failed``); a non-finite mean over successful replicates is a bug.
+    """
     empty = summary[summary["n_ok"] == 0]
     if len(empty):
         cells = empty[CELL[:5]].drop_duplicates().to_string(index=False)
         raise RuntimeError(f"every replicate failed in these cells:\n{cells}")
+    means = summary[["mean", "diff_mean", "regret_mean"]].to_numpy()
+    broken = summary[~np.isfinite(means).all(axis=1)]
+    if len(broken):
+        cells = broken[CELL].to_string(index=False)
+        raise RuntimeError(f"non-finite means over successful replicates in:\n{cells}")
+    partial = summary[summary["n_failed"] > 0][CELL[:5]].drop_duplicates()
+    if len(partial):
+        log.warning("cells with failed replicates:\n%s", partial.to_string(index=False))
