@@ -1,25 +1,18 @@
 """Rule plot_misspecification_sweep: gain over raw against gamma and misspecification degree."""
 
-import logging
-
-from augsim import figures, io
+from augsim import figures
 from augsim.logs import setup_logging
-
-log = logging.getLogger("plot_misspecification_sweep")
 
 
 def main(smk) -> None:
     setup_logging(smk.log[0])
-    p = smk.params[0]  # `params: figure_params(...)` is one positional dict
-    log.info("spec %s", p["spec"])
-    fig = figures.plot_misspecification_sweep(
-        io.read_table(smk.input.summary),
-        spec=p["spec"],
-        experiments=p["experiments"],
-        dgps=p["dgps"],
+    # `params: figure_params(...)` is one positional dict
+    figures.render(
+        "misspecification_sweep",
+        inputs=dict(smk.input.items()),
+        params=smk.params[0],
+        outputs=smk.output,
     )
-    figures.save_figure(fig, smk.output[0], smk.output[1])
-    log.info("wrote %s and %s", smk.output[0], smk.output[1])
 
 
 if __name__ == "__main__":

@@ -1,20 +1,15 @@
 """Rule plot_population: metrics of the restricted-class projection against the weight w."""
 
-import logging
-
-from augsim import figures, io
+from augsim import figures
 from augsim.logs import setup_logging
-
-log = logging.getLogger("plot_population")
 
 
 def main(smk) -> None:
     setup_logging(smk.log[0])
-    p = smk.params[0]  # `params: figure_params(...)` is one positional dict
-    population = io.read_table(smk.input.population)
-    fig = figures.plot_population(population, spec=p["spec"], dgps=p["dgps"])
-    figures.save_figure(fig, smk.output[0], smk.output[1])
-    log.info("wrote %s and %s", smk.output[0], smk.output[1])
+    # `params: figure_params(...)` is one positional dict
+    figures.render(
+        "population", inputs=dict(smk.input.items()), params=smk.params[0], outputs=smk.output
+    )
 
 
 if __name__ == "__main__":

@@ -1,25 +1,13 @@
 """Rule plot_rate: log-log regret against n with fitted slopes (the minimax-rate claim)."""
 
-import logging
-
-from augsim import figures, io
+from augsim import figures
 from augsim.logs import setup_logging
-
-log = logging.getLogger("plot_rate")
 
 
 def main(smk) -> None:
     setup_logging(smk.log[0])
-    p = smk.params[0]  # `params: figure_params(...)` is one positional dict
-    log.info("spec %s", p["spec"])
-    fig = figures.plot_rate(
-        io.read_table(smk.input.summary),
-        spec=p["spec"],
-        experiments=p["experiments"],
-        dgps=p["dgps"],
-    )
-    figures.save_figure(fig, smk.output[0], smk.output[1])
-    log.info("wrote %s and %s", smk.output[0], smk.output[1])
+    # `params: figure_params(...)` is one positional dict
+    figures.render("rate", inputs=dict(smk.input.items()), params=smk.params[0], outputs=smk.output)
 
 
 if __name__ == "__main__":

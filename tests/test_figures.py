@@ -329,3 +329,31 @@ def test_save_figure_writes_pdf_and_png(tmp_path, population):
     assert pdf.read_bytes().startswith(b"%PDF")
     assert png.read_bytes().startswith(b"\x89PNG")
     assert sorted(path.name for path in pdf.parent.iterdir()) == [pdf.name, png.name]
+
+
+@pytest.mark.parametrize("figure", ["misspecified", "population"])
+def test_render_draws_a_rule_from_table_files(tmp_path, summary, population, figure):
+    from augsim import io
+
+    inputs = {"summary": tmp_path / "summary.csv", "population": tmp_path / "population.csv"}
+    io.write_table(summary, inputs["summary"])
+    io.write_table(population, inputs["population"])
+    if figure == "population":
+        del inputs["summary"]
+    outputs = [tmp_path / f"{figure}.pdf", tmp_path / f"{figure}.png"]
+    params = {"spec": GAMMA_SPEC if figure != "population" else {}, "experiments": EXPERIMENTS,
+              "dgps": DGPS}  # fmt: skip
+    figures.render(figure, inputs=inputs, params=params, outputs=outputs)
+    assert outputs[0].read_bytes().startswith(b"%PDF")
+    assert outputs[1].read_bytes().startswith(b"\x89PNG")
+
+
+def test_render_rejects_an_unknown_figure(tmp_path):
+    with pytest.raises(ValueError, match="valid figures: decomposition"):
+        figures.render("roc", inputs={}, params={}, outputs=[])
+
+
+def test_every_figure_of_the_workflow_has_a_plot_function():
+    from augsim import plan
+
+    assert set(figures.PLOTS) == set(plan.FIGURES)

@@ -430,6 +430,29 @@ def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.Pat
         fig.savefig(png_tmp, format="png", dpi=150)
 
 
+def render(
+    figure: str,
+    *,
+    inputs: dict[str, str | os.PathLike],
+    params: dict,
+    outputs: Sequence[str | os.PathLike],
+) -> None:
+    """Draw ``figure`` from its rule's input tables and config slices; write its PDF and PNG.
+
+    ``inputs`` maps the rule's input names (``summary``, ``population``) to table paths, in the
+    order the plot function takes the tables; ``params`` holds ``spec``, ``experiments`` and
+    ``dgps``; ``outputs`` is ``(pdf_path, png_path)``.
+    """
+    if figure not in PLOTS:
+        raise ValueError(f"unknown figure {figure!r}; valid figures: {', '.join(sorted(PLOTS))}")
+    tables = [io.read_table(path) for path in inputs.values()]
+    options = {"spec": params["spec"], "dgps": params["dgps"]}
+    if figure != "population":
+        options["experiments"] = params["experiments"]
+    log.info("drawing %s from %s with spec %s", figure, list(inputs), params["spec"])
+    save_figure(PLOTS[figure](*tables, **options), *outputs)
+
+
 def log_slope(n: Sequence[float], regret: Sequence[float]) -> tuple[float, int]:
     """Least-squares slope of log(regret) on log(n), and how many points were dropped.
 
@@ -803,3 +826,13 @@ def _draw_heatmap(
     ax.set_xticklabels([f"{g:g}" for g in gammas])
     ax.set_xlabel(GAMMA_LABEL)
     ax.set_ylabel("")
+
+
+PLOTS = {
+    "well_specified": plot_well_specified,
+    "misspecified": plot_misspecified,
+    "rate": plot_rate,
+    "decomposition": plot_decomposition,
+    "misspecification_sweep": plot_misspecification_sweep,
+    "population": plot_population,
+}
