@@ -13,8 +13,8 @@ def main(smk) -> None:
     dgp = study.build_dgp(smk.params.dgp)
     n = int(smk.wildcards.n)
     n0, n1 = study.class_sizes(n, smk.params.imbalance_ratio)
-    replicate_ids = study.chunk_replicates(int(smk.wildcards.chunk), **smk.params.chunking)
-    log.info("%r: n0=%d n1=%d replicates %s", dgp, n0, n1, replicate_ids.tolist())
+    replicate_ids = smk.params.replicate_ids
+    log.info("%r: n0=%d n1=%d replicates %s", dgp, n0, n1, replicate_ids)
     arrays = study.simulate_training(
         dgp,
         n0=n0,

@@ -35,7 +35,7 @@ def test_paper_study_is_a_few_hundred_jobs_per_stage():
 def test_population_generators_keep_only_limit_parameters():
     specs = plan.population_generators(CI)
     assert specs["smote"]["params"] == {}
-    assert specs["biased_oracle"]["params"] == {"shift": 0.5}
+    assert specs["biased_oracle"]["params"] == {"shift": [0.0, 0.5, 0.0]}
 
 
 def _broken(edit):

@@ -186,3 +186,28 @@ def test_a_non_finite_mean_stops_the_run():
     summary.loc[summary.index[0], "mean"] = np.inf
     with pytest.raises(RuntimeError, match="non-finite means"):
         tables.check_cells_have_results(summary)
+
+
+MIXTURE = make_dgp(
+    "minority_mixture", dim=3, means=[[2, 0, 0], [0, 2, 0]], weights=[0.7, 0.3], scale=1.0
+)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [{"name": "oracle"}, {"name": "smote"}, {"name": "ros"}, {"name": "gaussian"},
+     {"name": "biased_oracle", "params": {"shift": [0, 0.5, 0]}}],
+    ids=lambda spec: spec["name"],
+)  # fmt: skip
+def test_synthetic_rows_do_not_depend_on_the_largest_gamma(spec):
+    X1 = MIXTURE.sample_class(1, 30, np.random.default_rng(0))
+    keys = {"seed": 1, "scenario": "m/n630", "generator_key": spec["name"], "replicate": 4}
+
+    def draw(m_max):
+        factory = lambda: study.build_generator(spec, MIXTURE)  # noqa: E731
+        return study.draw_synthetic(X1, factory, m_max, **keys)
+
+    small, large = draw(700), draw(2500)
+    assert small.shape == (700, 3) and large.shape == (2500, 3)
+    np.testing.assert_array_equal(small, large[:700])
+    assert draw(0).shape == (0, 3)

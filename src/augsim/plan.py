@@ -214,6 +214,14 @@ def chunks(config: dict) -> range:
     return range(-(-config["replicates"] // config["chunk_size"]))
 
 
+def chunk_replicate_ids(config: dict, chunk: int) -> list[int]:
+    """Replicate indices of chunk ``chunk``."""
+    from augsim.study import chunk_replicates
+
+    ids = chunk_replicates(chunk, chunk_size=config["chunk_size"], replicates=config["replicates"])
+    return ids.tolist()
+
+
 def evaluation_prevalences(config: dict, n: int) -> dict[str, float]:
     """The prevalences a fit of training size ``n`` is evaluated at, by label."""
     n0, n1 = class_sizes(n, config["imbalance_ratio"])

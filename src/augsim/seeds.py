@@ -1,7 +1,7 @@
 """The seed tree: child random generators keyed by names and integers.
 
 Every random stream of the study is ``rng_for(root_seed, *keys)``, where the keys say what the
-stream is for, e.g. ``("train", "gaussian_shared_s2", 1000, 17)`` for replicate 17 of a
+stream is for, e.g. ``("train", "shared/n4200", 17)`` for replicate 17 of the
 scenario. Streams depend on their keys only, never on job order, chunking, ``--cores`` or
 Python's per-process ``hash()`` randomisation: names are turned into integers with
 ``zlib.crc32``, which is the same on every platform and in every process.

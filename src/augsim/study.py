@@ -141,6 +141,11 @@ def augment_training(
     return {"X": synthetic, "replicate": train["replicate"], "error": np.array(errors, dtype=str)}
 
 
+#: Synthetic rows are drawn in blocks of this many rows, each from its own child stream, so the
+#: first m rows never depend on how many rows were drawn in all (see draw_synthetic).
+SYNTHETIC_BLOCK = 1024
+
+
 def draw_synthetic(
     X_minority: np.ndarray,
     make_generator: Callable[[], object],
@@ -151,9 +156,22 @@ def draw_synthetic(
     generator_key: str,
     replicate: int,
 ) -> np.ndarray:
-    """Fit a generator on one replicate's minority rows and draw ``m_max`` rows (m_max, d)."""
-    rng = rng_for(seed, "augment", scenario, generator_key, int(replicate))
-    return make_generator().fit(X_minority, rng).sample(m_max, rng)
+    """Fit a generator on one replicate's minority rows and draw ``m_max`` rows (m_max, d).
+
+    Rows come in blocks of ``SYNTHETIC_BLOCK``, block k from child stream k, each block drawn
+    whole and the last one cut. Some samplers draw all their indices before all their steps
+    (imbalanced-learn's SMOTE, mixture component choices), so one call's first rows change with
+    its size; blocks make the first m rows the same whatever ``m_max`` is, so adding a larger
+    gamma anywhere in the study leaves every existing number unchanged.
+    """
+    root = rng_for(seed, "augment", scenario, generator_key, int(replicate))
+    n_blocks = -(-m_max // SYNTHETIC_BLOCK)
+    fit_rng, *block_rngs = root.spawn(1 + n_blocks)
+    generator = make_generator().fit(X_minority, fit_rng)
+    blocks = [generator.sample(SYNTHETIC_BLOCK, rng) for rng in block_rngs]
+    if not blocks:
+        return np.empty((0, X_minority.shape[1]))
+    return np.concatenate(blocks)[:m_max]
 
 
 def training_set(

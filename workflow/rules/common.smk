@@ -78,8 +78,10 @@ def cell_gammas(wildcards):
     return list(cell.gammas)
 
 
-def chunking():
-    return {"replicates": config["replicates"], "chunk_size": config["chunk_size"]}
+def replicate_ids(chunk):
+    # the ids themselves, not replicates and chunk_size: raising replicates then reruns only
+    # the chunks whose replicates change
+    return plan.chunk_replicate_ids(config, int(chunk))
 
 
 def figure_params(figure):

@@ -15,7 +15,7 @@ rule simulate_data:
         dgp=lambda wildcards: config["dgps"][wildcards.dgp],
         imbalance_ratio=config["imbalance_ratio"],
         seed=config["seed"],
-        chunking=chunking(),
+        replicate_ids=lambda wildcards: replicate_ids(wildcards.chunk),
     script:
         "../../scripts/simulate_data.py"
 
