@@ -75,6 +75,17 @@ def test_regret_rate_needs_three_sizes():
     assert {row["verdict"] for row in rows} == {"not evaluated"}
 
 
+def _population_curves(curve, methods=("reweight",)):
+    rows = [
+        {"kind": "gamma_curve", "dgp": "d", "n": 100, "method": method, "gamma": gamma,
+         "evaluation": "training", "metric": metric, "value": 0.8 + curve(method, gamma)}
+        for method in methods
+        for gamma in (0.5, 1.0, 2.0)
+        for metric in METRIC_NAMES
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 @pytest.mark.parametrize(
     ("curve", "verdict"),
     [
@@ -84,22 +95,67 @@ def test_regret_rate_needs_three_sizes():
         ({0.5: 0.01, 1.0: 0.03, 2.0: 0.0299}, "fails"),  # interior peak, but no real fall
     ],
 )
-def test_misspecified_gain(curve, verdict):
+@pytest.mark.parametrize("with_population", [True, False])
+def test_misspecified_gain(curve, verdict, with_population):
     replicates = _replicates(lambda m, g: curve[g])
     summary = tables.summarise(replicates)
-    rows = claims.misspecified_gain(summary, replicates, "d", "logistic", 100, ["reweight"])
+    population = _population_curves(lambda m, g: curve[g])
+    if not with_population:
+        population = population.iloc[0:0]
+    rows = claims.misspecified_gain(
+        summary, replicates, population, "d", "logistic", 100, ["reweight"]
+    )
     assert [row["verdict"] for row in rows] == [verdict] * 4
+    chosen = "population curve" if with_population else "same replicates"
+    assert all(chosen in row["statistic"] for row in rows)
 
 
-@pytest.mark.parametrize(("extra", "verdict"), [(0.0, "holds"), (0.01, "fails")])
-def test_decomposition_residual(extra, verdict):
+def test_misspecified_peak_comes_from_the_population_curve():
+    # finite-sample curve peaks at gamma 1, the population curve at 0.5: the test uses 0.5
+    replicates = _replicates(lambda m, g: {0.5: 0.02, 1.0: 0.03, 2.0: 0.0}[g])
+    population = _population_curves(lambda m, g: {0.5: 0.05, 1.0: 0.01, 2.0: 0.0}[g])
+    rows = claims.misspecified_gain(
+        tables.summarise(replicates), replicates, population, "d", "logistic", 100, ["reweight"]
+    )
+    assert all("peak gamma = 0.5" in row["statistic"] for row in rows)
+    assert rows[0]["value"] == pytest.approx(0.02, abs=0.003)
+
+
+@pytest.mark.parametrize(("extra", "verdict"), [(0.0, "holds"), (1e-3, "fails")])
+def test_decomposition_population(extra, verdict):
+    population = _population_curves(
+        lambda m, g: 0.02 * g + (extra if m == "oracle" else 0.0), methods=("reweight", "oracle")
+    )
+    (row,) = claims.decomposition_population(population, "d", 100)
+    assert row["verdict"] == verdict
+
+
+@pytest.mark.parametrize("extra", [0.0, 0.01])
+def test_decomposition_residual_is_reported(extra):
     def curve(method, gamma):
         return 0.02 * gamma + (extra if method == "oracle" else 0.0)
 
     replicates = _replicates(curve, methods=("reweight", "oracle"))
     rows = claims.decomposition_residual(replicates, "d", "logistic", 100)
-    assert [row["verdict"] for row in rows] == [verdict] * 4
+    assert [row["verdict"] for row in rows] == ["reported"] * 4
     assert rows[0]["value"] == pytest.approx(extra, abs=0.003)
+
+
+@pytest.mark.parametrize(("wobble", "verdict"), [(1e-3, "holds"), (0.0, "fails")])
+def test_invariance_control_must_see_movement(wobble, verdict):
+    weights = np.linspace(0.1, 0.9, 5)
+    population = pd.DataFrame(
+        {"kind": "weight_curve", "dgp": "m", "metric": "auroc", "evaluation": "training",
+         "weight": weights, "value": 0.85 + wobble * weights}
+    )  # fmt: skip
+    (row,) = claims.invariance_control(population, "m")
+    assert row["verdict"] == verdict
+
+
+def test_no_cells_is_not_evaluated():
+    summary = tables.summarise(_replicates(lambda m, g: 0.0))
+    (row,) = claims.no_finite_sample_gain(summary, "other", "logistic", 100)
+    assert row["verdict"] == "not evaluated"
 
 
 def test_markdown_lists_every_row():
@@ -123,4 +179,4 @@ def test_checks_read_only_the_figure_training_size():
     rows = claims.no_finite_sample_gain(summary, "d", "logistic", 100)
     assert {row["verdict"] for row in rows} == {"holds"}
     rows = claims.decomposition_residual(mixed, "d", "logistic", 100)
-    assert {row["verdict"] for row in rows} == {"holds"}
+    assert all(abs(row["value"]) < 0.003 for row in rows)
