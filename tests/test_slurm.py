@@ -149,9 +149,14 @@ def test_every_compute_job_runs_inside_a_slurm_job(slurm_run, slurm_partition):
     assert ran_in_slurm == submitted
 
     controller_log = (SLURM_BASE / "log" / "slurmctld.log").read_text()
+    partition = re.escape(slurm_partition)
     for job_id in job_ids:
-        allocated = rf"sched: Allocate JobId={job_id} .*Partition={re.escape(slurm_partition)}$"
-        assert re.search(allocated, controller_log, re.M), job_id
+        # the main scheduler and the backfill scheduler log a job's start differently
+        started = (
+            rf"sched: Allocate JobId={job_id} .*Partition={partition}$"
+            rf"|sched/backfill: _start_job: Started JobId={job_id} in {partition} on "
+        )
+        assert re.search(started, controller_log, re.M), job_id
         assert f"_job_complete: JobId={job_id} WEXITSTATUS 0" in controller_log, job_id
 
 
