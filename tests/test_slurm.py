@@ -8,11 +8,13 @@ must be byte-identical.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -83,25 +85,42 @@ def local_run(tmp_path_factory):
         process.wait()
 
 
+def _lock_cluster(lock_file) -> None:
+    """Wait until no other test run on this machine uses the cluster under SLURM_BASE."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"another test run held {lock_file.name} for {TIMEOUT} s")
+            time.sleep(2)
+
+
 @pytest.fixture(scope="module")
 def slurm_partition():
     """Start the one-node cluster; stop its daemons afterwards, also when a test fails.
 
-    A cluster that was already up (a developer's, under the same base) is used and left up.
+    A cluster that was already up (a developer's, under the same base) is used and left up. A
+    lock keeps two test runs on one machine from sharing the cluster (the first would stop it
+    under the second).
     """
-    already_up = _alive(SLURM_BASE / "run" / "slurmctld.pid", "slurmctld")
-    try:
-        started = subprocess.run(
-            ["bash", str(SCRIPTS / "start_slurm.sh")],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert started.returncode == 0, f"start_slurm.sh failed:\n{started.stderr[-4000:]}"
-        yield started.stdout.split()[-1]
-    finally:
-        if not already_up:
-            subprocess.run(["bash", str(SCRIPTS / "stop_slurm.sh")], capture_output=True)
+    with open(f"{SLURM_BASE}.lock", "w") as lock_file:  # closing it releases the lock
+        _lock_cluster(lock_file)
+        already_up = _alive(SLURM_BASE / "run" / "slurmctld.pid", "slurmctld")
+        try:
+            started = subprocess.run(
+                ["bash", str(SCRIPTS / "start_slurm.sh")],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert started.returncode == 0, f"start_slurm.sh failed:\n{started.stderr[-4000:]}"
+            yield started.stdout.split()[-1]
+        finally:
+            if not already_up:
+                subprocess.run(["bash", str(SCRIPTS / "stop_slurm.sh")], capture_output=True)
 
 
 @pytest.fixture(scope="module")
