@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from augsim.study import RAW, REWEIGHT, class_sizes, synthetic_count
+from augsim.study import RAW, REWEIGHT, class_sizes, labelled_prevalences, synthetic_count
 
 FIGURES = (
     "well_specified",
@@ -225,9 +225,7 @@ def chunk_replicate_ids(config: dict, chunk: int) -> list[int]:
 def evaluation_prevalences(config: dict, n: int) -> dict[str, float]:
     """The prevalences a fit of training size ``n`` is evaluated at, by label."""
     n0, n1 = class_sizes(n, config["imbalance_ratio"])
-    labelled = {"training": n1 / (n0 + n1)}
-    labelled.update({f"fixed_{p:g}": float(p) for p in config["extra_prevalences"]})
-    return labelled
+    return labelled_prevalences(n1 / (n0 + n1), config["extra_prevalences"])
 
 
 def bayes_prevalences(config: dict, dgp: str) -> list[float]:

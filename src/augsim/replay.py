@@ -44,7 +44,7 @@ def replay(
     X = study.simulate_replicate(
         truth, n0=n0, n1=n1, seed=config["seed"], scenario=scenario, replicate=replicate
     )
-    y = np.repeat(np.array([0, 1], dtype=np.int8), [n0, n1])
+    y = study.training_labels(n0, n1)
     log.info("%r replicate %d: X %s, n0=%d n1=%d", truth, replicate, X.shape, n0, n1)
     kind = study.method_kind(method)
     synthetic = None

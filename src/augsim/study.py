@@ -67,6 +67,16 @@ def reweight_factor(gamma: float, n0: int, n1: int) -> float:
     return (n1 + synthetic_count(gamma, n0, n1)) / n1
 
 
+def training_labels(n0: int, n1: int) -> np.ndarray:
+    """Labels (n0 + n1,) of a training replicate: majority rows first, as ``dgp.sample`` draws."""
+    return np.repeat(np.array([0, 1], dtype=np.int8), [n0, n1])
+
+
+def labelled_prevalences(training: float, extra: Sequence[float]) -> dict[str, float]:
+    """Evaluation prevalences by label: ``training`` and ``fixed_<p>`` for each extra one."""
+    return {"training": training} | {f"fixed_{p:g}": float(p) for p in extra}
+
+
 def chunk_replicates(chunk: int, *, chunk_size: int, replicates: int) -> np.ndarray:
     """Replicate indices of chunk ``chunk``: ``chunk * chunk_size`` up to ``replicates``."""
     start = chunk * chunk_size
@@ -91,7 +101,7 @@ def simulate_training(
     """
     rows = [simulate_replicate(dgp, n0=n0, n1=n1, seed=seed, scenario=scenario, replicate=rep)
             for rep in replicate_ids]  # fmt: skip
-    y = np.repeat(np.array([0, 1], dtype=np.int8), [n0, n1])
+    y = training_labels(n0, n1)
     return {"X": np.stack(rows), "y": y, "replicate": np.asarray(replicate_ids, dtype=np.int64)}
 
 
@@ -404,8 +414,7 @@ def population_table(
                 }
 
     rows: list[dict] = []
-    training = {"training": 1.0 / (1.0 + imbalance_ratio)}
-    training |= {f"fixed_{p:g}": float(p) for p in extra_prevalences}
+    training = labelled_prevalences(1.0 / (1.0 + imbalance_ratio), extra_prevalences)
     for key in weight_curve_dgps:
         for w in weights:
             theta = projection(dgps[key], minority_weight=w)
@@ -414,8 +423,7 @@ def population_table(
     for cell in gamma_cells:
         dgp = dgps[cell["dgp"]]
         n0, n1 = class_sizes(cell["n"], imbalance_ratio)
-        prevalences = {"training": n1 / (n0 + n1)}
-        prevalences |= {f"fixed_{p:g}": float(p) for p in extra_prevalences}
+        prevalences = labelled_prevalences(n1 / (n0 + n1), extra_prevalences)
         limit = _population_limit(cell["method"], generator_specs, dgp)
         for gamma in cell["gammas"]:
             m = synthetic_count(gamma, n0, n1)

@@ -43,7 +43,7 @@ def with_paired_difference(replicates: pd.DataFrame) -> pd.DataFrame:
 def summarise(replicates: pd.DataFrame) -> pd.DataFrame:
     """One summary row per cell: means, standard errors and 95% intervals over replicates."""
     table = with_paired_difference(replicates)
-    table["failed"] = table["error"].fillna("").astype(str) != ""
+    table["failed"] = _failed(table)
     grouped = table.groupby(CELL, sort=True, dropna=False)
     summary = grouped.agg(
         prevalence=("prevalence", "first"),
@@ -54,6 +54,11 @@ def summarise(replicates: pd.DataFrame) -> pd.DataFrame:
         summary = summary.join(_mean_and_interval(grouped[column], prefix))
     summary["n_ok"] = grouped["value"].count()
     return summary.reset_index()
+
+
+def _failed(table: pd.DataFrame) -> pd.Series:
+    """Rows whose fit failed: a non-empty ``error``."""
+    return table["error"].fillna("").astype(str) != ""
 
 
 def _mean_and_interval(values: pd.core.groupby.SeriesGroupBy, prefix: str) -> pd.DataFrame:
@@ -74,7 +79,7 @@ def _mean_and_interval(values: pd.core.groupby.SeriesGroupBy, prefix: str) -> pd
 
 def failures(replicates: pd.DataFrame) -> pd.DataFrame:
     """One row per failed fit: the cell, the replicate and the error text."""
-    failed = replicates[replicates["error"].fillna("").astype(str) != ""]
+    failed = replicates[_failed(replicates)]
     keys = [*CELL[:5], "replicate", "error"]
     return failed[keys].drop_duplicates().reset_index(drop=True)
 
