@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from workflow_helpers import REPO, copy_workflow, scheduled_jobs, snakemake, write_config
 
-from augsim import plan
+from augsim import io, plan
 from augsim.metrics import METRIC_NAMES
 
 pytestmark = pytest.mark.workflow
@@ -100,6 +100,33 @@ def test_chunk_size_cores_and_directory_leave_every_number_unchanged(ci_run, tmp
     snakemake(workdir, "results/ci/tables/replicates.csv", configfile=configfile, cores=1)
     relative = "results/ci/tables/replicates.csv"
     assert (workdir / relative).read_bytes() == (ci_run / relative).read_bytes()
+
+
+GOLDEN_TABLES = REPO / "tests" / "data" / "ci_tables"
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["tables/replicates", "tables/summary", "tables/failures", "tables/population", "claims"],
+)
+def test_tables_match_the_recorded_ci_study(ci_run, table):
+    """Speed-ups must not move a number: the CI study's tables as recorded before any of them.
+
+    Every label, count and verdict must match exactly; a float may differ only in its last bits
+    (BLAS kernels differ between CPUs), far below any digit a table or figure reports. On the
+    machine that recorded them, the files are byte-identical.
+    """
+    name = table.split("/")[-1]
+    recorded = io.read_table(GOLDEN_TABLES / f"{name}.csv.gz")
+    produced = io.read_table(ci_run / "results" / "ci" / f"{table}.csv")
+    assert list(produced.columns) == list(recorded.columns)
+    assert len(produced) == len(recorded)
+    for column in recorded.columns:
+        expected, actual = recorded[column], produced[column]
+        if pd.api.types.is_float_dtype(expected) and pd.api.types.is_float_dtype(actual):
+            np.testing.assert_allclose(actual, expected, rtol=1e-10, atol=1e-13, err_msg=column)
+        else:
+            assert actual.astype(str).tolist() == expected.astype(str).tolist(), column
 
 
 def test_ci_config_replaces_the_paper_config(ci_run):
