@@ -5,13 +5,13 @@ import logging
 import pandas as pd
 
 from augsim import io, tables
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("aggregate_results")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     replicates = pd.concat([io.read_table(path) for path in smk.input], ignore_index=True)
     replicates = replicates[tables.REPLICATE_COLUMNS].sort_values(tables.REPLICATE_COLUMNS[:9])
     summary = tables.summarise(replicates)

@@ -3,13 +3,13 @@
 import logging
 
 from augsim import io, study
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("augment_data")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     dgp = study.build_dgp(smk.params.dgp)
     train = io.read_arrays(smk.input.train)
     arrays = study.augment_training(

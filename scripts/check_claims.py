@@ -4,13 +4,13 @@ import logging
 from pathlib import Path
 
 from augsim import claims, io
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("check_claims")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     table = claims.claims_table(
         io.read_table(smk.input.summary),
         io.read_table(smk.input.replicates),

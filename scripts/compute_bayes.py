@@ -5,14 +5,14 @@ import logging
 import pandas as pd
 
 from augsim import io, study
-from augsim.logs import setup_logging
 from augsim.population import bayes_metrics
+from augsim.runtime import rule_script
 
 log = logging.getLogger("compute_bayes")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     dgp = study.build_dgp(smk.params.dgp)
     rows = []
     for prevalence in smk.params.prevalences:

@@ -3,13 +3,13 @@
 import logging
 
 from augsim import io, study
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("evaluate_models")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     metric_rows = study.evaluate_fits(
         io.read_arrays(smk.input.fits),
         io.read_arrays(smk.input.test),

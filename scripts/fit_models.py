@@ -3,13 +3,13 @@
 import logging
 
 from augsim import io, study
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("fit_models")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     train = io.read_arrays(smk.input.train)
     synthetic = io.read_arrays(smk.input.synthetic) if smk.input.synthetic else None
     method = smk.wildcards.method

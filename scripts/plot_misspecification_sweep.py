@@ -1,11 +1,11 @@
 """Rule plot_misspecification_sweep: gain over raw against gamma and misspecification degree."""
 
 from augsim import figures
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     # `params: figure_params(...)` is one positional dict
     figures.render(
         "misspecification_sweep",

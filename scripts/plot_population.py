@@ -1,11 +1,11 @@
 """Rule plot_population: metrics of the restricted-class projection against the weight w."""
 
 from augsim import figures
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     # `params: figure_params(...)` is one positional dict
     figures.render(
         "population", inputs=dict(smk.input.items()), params=smk.params[0], outputs=smk.output

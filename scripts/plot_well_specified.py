@@ -1,11 +1,11 @@
 """Rule plot_well_specified: gain over raw against gamma when the score model is well specified."""
 
 from augsim import figures
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     # `params: figure_params(...)` is one positional dict
     figures.render(
         "well_specified", inputs=dict(smk.input.items()), params=smk.params[0], outputs=smk.output

@@ -5,13 +5,13 @@ import logging
 import pandas as pd
 
 from augsim import io, study
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("population_curves")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     p = smk.params
     dgps = {key: study.build_dgp(spec) for key, spec in p.dgps.items()}
     rows = study.population_table(

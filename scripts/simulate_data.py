@@ -3,13 +3,13 @@
 import logging
 
 from augsim import io, study
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("simulate_data")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     dgp = study.build_dgp(smk.params.dgp)
     n = int(smk.wildcards.n)
     n0, n1 = study.class_sizes(n, smk.params.imbalance_ratio)

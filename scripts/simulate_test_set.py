@@ -3,13 +3,13 @@
 import logging
 
 from augsim import io, study
-from augsim.logs import setup_logging
+from augsim.runtime import rule_script
 
 log = logging.getLogger("simulate_test_set")
 
 
+@rule_script
 def main(smk) -> None:
-    setup_logging(smk.log[0])
     dgp = study.build_dgp(smk.params.dgp)
     arrays = study.simulate_test(
         dgp,
