@@ -6,12 +6,14 @@ shared machine hits both alike. Reported: median wall time per fit, the ratio sk
 of wall and of CPU time (CPU time is robust to other processes), the largest difference of the
 fitted (coef, intercept) relative to the largest reference entry, and the iteration counts.
 
-Usage: ``PYTHONPATH=src python benchmarks/bench_fit.py [--block 1] [--reference api] [--threads 0]``
+Usage: ``python benchmarks/bench_fit.py [--block 1] [--reference api] [--threads 0] [--json FILE]``
 """
 
 import argparse
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -125,8 +127,10 @@ def main() -> None:
         default=1,
         help="BLAS/OpenMP threads (the study runs one single-threaded fit per core); 0: no limit",
     )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
+    figures = []
     header = (
         f"{'case':31s} {'w1':>4s} {'newton ms':>10s} {'sklearn ms':>11s} {'ratio':>6s} "
         f"{'cpu ratio':>9s} {'max rel diff':>12s} {'iters':>7s}"
@@ -152,11 +156,15 @@ def main() -> None:
                     block=args.block,
                     bare=args.reference == "bare",
                 )
+                figures.append({"case": label, "minority_weight": w1, **r})
                 print(
                     f"{label:31s} {w1:4g} {r['newton_wall']:10.3f} {r['sk_wall']:11.3f} "
                     f"{r['ratio_wall']:6.1f} {r['ratio_cpu']:9.1f} {r['rel_diff']:12.1e} "
                     f"{r['newton_iter']:>3d}/{r['sk_iter']:<3d}"
                 )
+
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=float))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
 """Time the population engine against the Monte Carlo estimate it replaces.
 
-Run ``python benchmarks/bench_population.py``. It prints, per DGP, the time of one
+Run ``python benchmarks/bench_population.py [--json FILE]``. It prints, per DGP, the time of one
 ``linear_metrics`` call, of one Monte Carlo estimate of the same four metrics on 10^6 test rows
 (sampling + scoring + ``score_metrics``), their ratio, and the time of ``projection`` and of
 ``bayes_metrics`` (a cold call, then a cached one). Times are wall-clock, the best of a few
 repeats, so a busy machine inflates them less.
 """
 
+import argparse
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -66,18 +69,25 @@ def bench_dgp(name: str, params: dict, coef: np.ndarray) -> dict[str, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
     coef = np.array([1.0, 0.6, -0.4, 0.2, 0.3])
+    figures = {}
     print(
         f"{'dgp':18s} {'linear_metrics':>15s} {'MC 1e6 rows':>12s} {'ratio':>8s} "
         f"{'projection':>11s} {'bayes cold':>11s} {'bayes cached':>13s}"
     )
     for name, params in DGPS.items():
-        t = bench_dgp(name, params, coef)
+        t = figures[name] = bench_dgp(name, params, coef)
         print(
             f"{name:18s} {t['exact'] * 1e3:12.3f} ms {t['mc']:10.3f} s {t['mc'] / t['exact']:8.0f} "
             f"{t['projection'] * 1e3:8.2f} ms {t['bayes_cold']:9.3f} s "
             f"{t['bayes_cached'] * 1e3:10.3f} ms"
         )
+
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -103,22 +103,39 @@ def score_metrics_at(
             stacklevel=stacklevel,
         )
         return [dict.fromkeys(METRIC_NAMES, float("nan")) for _ in checked]
-    return [_metrics_from_counts(tp, fp, pi) for pi in checked]
+    return _metrics_at_prevalences(tp, fp, checked)
 
 
-def _metrics_from_counts(tp: FloatArray, fp: FloatArray, pi: float | None) -> dict[str, float]:
+def _metrics_at_prevalences(
+    tp: FloatArray, fp: FloatArray, prevalences: Sequence[float | None]
+) -> list[dict[str, float]]:
+    """The four metrics from TP and FP counts (n_thresholds + 1,), once per prevalence."""
     tpr, fpr = tp / tp[-1], fp / fp[-1]
-    if pi is None:
-        # Raw counts keep precision bit-identical to TP / (TP + FP) for unweighted data.
-        pos, neg = tp, fp
-    else:
-        pos, neg = pi * tpr, (1.0 - pi) * fpr
-    return {
-        "auroc": _auroc(tpr, fpr),
-        "auprc": _average_precision(tpr, pos, neg),
-        "best_balanced_accuracy": _best_balanced_accuracy(tpr, fpr),
-        "best_f1": _best_f1(pos, neg),
-    }
+    auroc = _auroc(tpr, fpr)
+    # Only thresholds where recall rises weigh in average precision, and only they (or the
+    # origin) can be best: past a threshold that adds negatives alone, TPR - FPR and F1 can only
+    # fall. Restricting to them leaves every value unchanged and skips the other entries.
+    d_recall = np.diff(tpr)
+    rises = np.flatnonzero(d_recall > 0)
+    d_recall = d_recall[rises]
+    tpr_at, fpr_at = tpr[1:][rises], fpr[1:][rises]
+    best_balanced_accuracy = _best_balanced_accuracy(tpr_at, fpr_at)
+    results = []
+    for pi in prevalences:
+        if pi is None:
+            # Raw counts keep precision bit-identical to TP / (TP + FP) for unweighted data.
+            pos, neg, total_pos = tp[1:][rises], fp[1:][rises], tp[-1]
+        else:
+            pos, neg, total_pos = pi * tpr_at, (1.0 - pi) * fpr_at, pi * tpr[-1]
+        results.append(
+            {
+                "auroc": auroc,
+                "auprc": _average_precision(d_recall, pos, neg),
+                "best_balanced_accuracy": best_balanced_accuracy,
+                "best_f1": _best_f1(pos, neg, total_pos),
+            }
+        )
+    return results
 
 
 def _check_labels(y_true: ArrayLike) -> NDArray[np.bool_]:
@@ -176,22 +193,40 @@ def _counts_at_thresholds(
     Entry 0 is the all-negative origin, then one entry per distinct score, highest first; the
     last entry holds the class totals.
     """
-    # Ties are grouped below, so the sort need not be stable; the default sort is several times
-    # faster than a stable one and, for a given input, just as deterministic.
-    order = np.argsort(-s)
-    s_sorted = s[order]
-    y_sorted = y[order]
+    if w is None:
+        s_sorted, y_sorted = _sorted_with_labels(s, y)
+    else:
+        # Ties are grouped below, so the sort need not be stable; the default sort is several
+        # times faster than a stable one and, for a given input, just as deterministic.
+        order = np.argsort(-s)
+        s_sorted, y_sorted, w_sorted = s[order], y[order], w[order]
     # Index i of a cumulative sum with a leading 0 counts the first i sorted rows. Thresholds end
     # each run of equal scores, so a tie enters as one group.
     ends = np.concatenate(([0], np.flatnonzero(s_sorted[1:] != s_sorted[:-1]) + 1, [s.size]))
     if w is None:
         tp = _cumsum_from_zero(y_sorted)[ends]
         return tp, ends - tp
-    w_sorted = w[order]
     # Two cumulative sums rather than total - TP, so that small FP counts keep full precision.
     tp = _cumsum_from_zero(np.where(y_sorted, w_sorted, 0.0))[ends]
     fp = _cumsum_from_zero(np.where(y_sorted, 0.0, w_sorted))[ends]
     return tp, fp
+
+
+def _sorted_with_labels(
+    s: FloatArray, y: NDArray[np.bool_]
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Scores in decreasing order (n,) and the positive mask in that order (n,).
+
+    Each class is sorted on its own and the two sorted runs are merged: the same sorted scores
+    as one argsort of all rows, about 1.5 times faster (``np.sort`` is vectorised and a stable
+    argsort of two sorted runs is one linear merge). Tied rows may interleave differently, which
+    no count at the end of a tie group sees.
+    """
+    negated = -s
+    negatives, positives = np.sort(negated[~y]), np.sort(negated[y])
+    runs = np.concatenate((negatives, positives))
+    order = np.argsort(runs, kind="stable")
+    return -runs[order], order >= negatives.size
 
 
 def _cumsum_from_zero(values: NDArray[np.bool_] | FloatArray) -> FloatArray:
@@ -207,23 +242,18 @@ def _auroc(tpr: FloatArray, fpr: FloatArray) -> float:
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2.0)
 
 
-def _average_precision(tpr: FloatArray, pos: FloatArray, neg: FloatArray) -> float:
-    """Step average precision from recall and positive/negative mass, each (n_thresholds + 1,)."""
-    d_recall = np.diff(tpr)
-    # Only steps where recall rises contribute, and there pos > 0: this skips the 0 / 0 at the
-    # origin and at leading thresholds that hold only zero-weight rows.
-    rises = d_recall > 0
-    pos, neg = pos[1:][rises], neg[1:][rises]
-    return float(np.sum(d_recall[rises] * pos / (pos + neg)))
+def _average_precision(d_recall: FloatArray, pos: FloatArray, neg: FloatArray) -> float:
+    """Step average precision from the recall rises and the positive/negative mass there."""
+    # pos > 0 wherever recall rises, so no 0 / 0.
+    return float(np.sum(d_recall * pos / (pos + neg)))
 
 
 def _best_balanced_accuracy(tpr: FloatArray, fpr: FloatArray) -> float:
-    """Max of (TPR + 1 - FPR) / 2 over points of shape (n_thresholds + 1,), origin included."""
-    return 0.5 + 0.5 * float(np.max(tpr - fpr))
+    """Max of (TPR + 1 - FPR) / 2 over the given points and the origin (TPR = FPR = 0)."""
+    return 0.5 + 0.5 * max(0.0, float(np.max(tpr - fpr)))
 
 
-def _best_f1(pos: FloatArray, neg: FloatArray) -> float:
-    """Max F1 from positive/negative mass above each threshold, (n_thresholds + 1,)."""
-    # 2 TP / (2 TP + FP + FN) with FN = P - TP; P = pos[-1] > 0, so the denominator never vanishes
-    # and the origin scores 0.
-    return float(np.max(2.0 * pos / (pos + neg + pos[-1])))
+def _best_f1(pos: FloatArray, neg: FloatArray, total_pos: float) -> float:
+    """Max F1 from positive/negative mass above the given thresholds (the origin scores 0)."""
+    # 2 TP / (2 TP + FP + FN) with FN = P - TP; P > 0, so the denominator never vanishes.
+    return float(np.max(2.0 * pos / (pos + neg + total_pos)))

@@ -1,0 +1,192 @@
+"""Time the workflow: the CI study end to end, the paper study cold, and a no-op rerun of it.
+
+Each study runs with the real ``snakemake`` command line in a scratch copy of the workflow, so the
+repository's own ``results/`` are never touched. Reported per study: wall time, the CPU time of
+everything Snakemake started, the number of jobs, the work of the jobs (the ``finished in`` line
+that every rule script logs: the time after imports) and, from it, the share of the cores' wall
+time that was overhead rather than work:
+
+    overhead = 1 - sum of job work / (cores x wall)
+
+It is split into process start-up and imports (each job's lifetime from its ``benchmark:`` file,
+minus its work) and the rest: Snakemake building the DAG and scheduling, and cores left idle while
+the last jobs run. Peak memory is the largest ``max_rss`` of any job's ``benchmark:`` file.
+
+Usage: ``python benchmarks/bench_workflow.py [--cores 2] [--skip-paper] [--json FILE]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
+WORK_LINE = re.compile(r"finished in (\d+\.\d+) s$")
+
+
+def copy_workflow(target: Path) -> Path:
+    """Copy what ``snakemake`` needs into ``target``."""
+    target.mkdir(parents=True)
+    for name in WORKFLOW_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def run_snakemake(workdir: Path, configfile: str, cores: int, *args: str) -> dict[str, float]:
+    """Run snakemake; wall seconds and the CPU seconds of it and every process it started."""
+    command = ["snakemake", "--cores", str(cores), *args, "--configfile", configfile]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
+    return {
+        "wall_s": wall,
+        "user_s": after.ru_utime - before.ru_utime,
+        "system_s": after.ru_stime - before.ru_stime,
+        "output": result.stdout + result.stderr,
+    }
+
+
+def job_work_seconds(results: Path) -> pd.DataFrame:
+    """One row per rule log: rule and the work seconds its script logged."""
+    rows = []
+    for log in sorted((results / "logs").rglob("*.log")):
+        lines = log.read_text().splitlines()
+        match = WORK_LINE.search(lines[-1]) if lines else None
+        if match is None:
+            raise RuntimeError(f"{log} does not end with a 'finished in' line")
+        rule = log.parent.name if log.parent.name != "logs" else log.stem
+        rows.append({"rule": rule, "work_s": float(match.group(1))})
+    return pd.DataFrame(rows)
+
+
+def job_lifetimes(results: Path) -> pd.DataFrame:
+    """One row per ``benchmark:`` file: rule, the job's wall seconds and its peak memory (MB)."""
+    rows = []
+    for path in sorted((results / "benchmarks").rglob("*.tsv")):
+        record = pd.read_csv(path, sep="\t").iloc[-1]
+        rule = path.parent.name if path.parent.name != "benchmarks" else path.stem
+        rows.append({"rule": rule, "job_s": record["s"], "max_rss_mb": record["max_rss"]})
+    return pd.DataFrame(rows)
+
+
+def summarise(run: dict, results: Path, cores: int) -> dict:
+    """Wall, CPU, jobs, work and overhead shares, and peak job memory of one cold run."""
+    work = job_work_seconds(results)
+    lifetimes = job_lifetimes(results)
+    capacity = cores * run["wall_s"]
+    # work of the jobs that also have a benchmark: file, to split their lifetimes
+    timed_rules = set(lifetimes["rule"])
+    timed_work = work.loc[work["rule"].isin(timed_rules), "work_s"].sum()
+    startup = lifetimes["job_s"].sum() - timed_work
+    total_work = work["work_s"].sum()
+    per_rule = (
+        work.groupby("rule")["work_s"]
+        .agg(["count", "sum"])
+        .join(lifetimes.groupby("rule")["job_s"].sum())
+    ).sort_values("sum", ascending=False)
+    return {
+        "cores": cores,
+        "wall_s": run["wall_s"],
+        "user_s": run["user_s"],
+        "system_s": run["system_s"],
+        "jobs": len(work),
+        "work_s": total_work,
+        "overhead_share": 1 - total_work / capacity,
+        "startup_share": startup / capacity,
+        "scheduling_and_idle_share": 1 - total_work / capacity - startup / capacity,
+        "peak_job_memory_mb": float(lifetimes["max_rss_mb"].max()),
+        "peak_job": lifetimes.loc[lifetimes["max_rss_mb"].idxmax(), "rule"],
+        "per_rule": {
+            rule: {"jobs": int(r["count"]), "work_s": r["sum"], "job_s": r["job_s"]}
+            for rule, r in per_rule.iterrows()
+        },
+    }
+
+
+def print_study(name: str, summary: dict) -> None:
+    s = summary
+    print(
+        f"\n{name}: {s['jobs']} jobs on {s['cores']} cores, wall {s['wall_s']:.1f} s "
+        f"({s['wall_s'] / 60:.1f} min); CPU {s['user_s']:.0f} s user + {s['system_s']:.0f} s "
+        f"system; peak job memory {s['peak_job_memory_mb']:.0f} MB ({s['peak_job']})"
+    )
+    print(
+        f"  job work {s['work_s']:.0f} s of {s['cores']} x {s['wall_s']:.0f} s: overhead "
+        f"{100 * s['overhead_share']:.1f}% = process start-up and imports "
+        f"{100 * s['startup_share']:.1f}% + scheduling and idle cores "
+        f"{100 * s['scheduling_and_idle_share']:.1f}%"
+    )
+    print(f"  {'rule':28s} {'jobs':>5s} {'work s':>8s} {'job s':>8s}")
+    for rule, r in s["per_rule"].items():
+        job_s = "" if pd.isna(r["job_s"]) else f"{r['job_s']:8.1f}"
+        print(f"  {rule:28s} {r['jobs']:5d} {r['work_s']:8.1f} {job_s:>8s}")
+
+
+def cold_run(scratch: Path, name: str, configfile: str, run_name: str, cores: int) -> dict:
+    workdir = copy_workflow(scratch / name)
+    run = run_snakemake(workdir, configfile, cores)
+    summary = summarise(run, workdir / "results" / run_name, cores)
+    print_study(name, summary)
+    return summary | {"workdir": str(workdir)}
+
+
+def noop_reruns(workdir: Path, configfile: str, cores: int, repeats: int) -> dict:
+    """Median wall seconds of ``snakemake`` on a finished study (nothing to do)."""
+    walls = []
+    for _ in range(repeats):
+        run = run_snakemake(workdir, configfile, cores)
+        if "Nothing to be done" not in run["output"]:
+            raise RuntimeError(f"the rerun was not a no-op:\n{run['output'][-3000:]}")
+        walls.append(run["wall_s"])
+    print(f"  no-op rerun: median {statistics.median(walls):.2f} s over {repeats} runs")
+    return {"median_s": statistics.median(walls), "runs_s": walls}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--skip-paper", action="store_true", help="only the CI study")
+    parser.add_argument("--noop-repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="augsim-bench-"))
+    figures = {}
+    try:
+        figures["ci"] = cold_run(scratch, "ci", "config/ci.yaml", "ci", args.cores)
+        if not args.skip_paper:
+            paper = cold_run(scratch, "paper", "config/config.yaml", "paper", args.cores)
+            paper["noop"] = noop_reruns(
+                Path(paper["workdir"]), "config/config.yaml", args.cores, args.noop_repeats
+            )
+            figures["paper"] = paper
+    finally:
+        if args.keep:
+            print(f"scratch directories kept in {scratch}")
+        else:
+            shutil.rmtree(scratch)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=float))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Run every benchmark and write benchmarks/RESULTS.md: the machine, the command, the figures.
+
+Usage: ``python benchmarks/run_all.py [--cores 2] [--skip-paper] [--output benchmarks/RESULTS.md]``
+
+Each benchmark runs in its own process, one after the other, so that none competes with another
+for the cores. With ``--skip-paper`` the workflow benchmark runs only the CI study (about 2
+minutes in all instead of about 12).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PACKAGES = ("numpy", "scipy", "scikit-learn", "imbalanced-learn", "pandas", "snakemake")
+
+
+def machine_description() -> list[str]:
+    """CPU, cores, memory, system and the versions that set the speed."""
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                 if line.startswith("model name")]  # fmt: skip
+        cpu = names[0] if names else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total_kb = int(meminfo.read_text().split()[1])
+        memory = f", {total_kb / 2**20:.0f} GiB memory"
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in PACKAGES)
+    from threadpoolctl import threadpool_info
+
+    blas = [f"{pool['internal_api']} {pool['version']} ({pool.get('architecture', '?')})"
+            for pool in threadpool_info() if pool["user_api"] == "blas"]  # fmt: skip
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} cores{memory}",
+        f"System: {platform.platform()}, Python {platform.python_version()}",
+        f"Packages: {versions}; BLAS: {', '.join(blas) or 'unknown'}",
+    ]
+
+
+def run_benchmark(script: str, json_path: Path, *args: str) -> tuple[str, object, float]:
+    """Run one benchmark script; its printed output, its figures and its wall seconds."""
+    command = [sys.executable, str(HERE / script), "--json", str(json_path), *args]
+    print(f"$ {' '.join(command[1:])}", flush=True)
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    print(result.stdout, flush=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{script} failed:\n{result.stderr[-3000:]}")
+    return result.stdout.strip(), json.loads(json_path.read_text()), seconds
+
+
+def verdict(met: bool) -> str:
+    return "yes" if met else "**no**"
+
+
+def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
+    """(benchmark, target, measured, met) for every target of the speed issue."""
+    fits = figures["fit"]
+    worst_ratio = min(row["ratio_wall"] for row in fits)
+    best_ratio = max(row["ratio_wall"] for row in fits)
+    worst_diff = max(row["rel_diff"] for row in fits)
+    metrics = figures["metrics"]
+    population = figures["population"]
+    slowest_exact = max(t["exact"] for t in population.values()) * 1e3
+    fastest_mc = min(t["mc"] for t in population.values())
+    rows = [
+        ("Model fit vs scikit-learn lbfgs (median per fit)", ">= 10x",
+         f"{worst_ratio:.1f}x to {best_ratio:.1f}x", verdict(worst_ratio >= 10)),
+        ("Model fit coefficients vs scikit-learn", "<= 1e-6 relative",
+         f"{worst_diff:.1e}", verdict(worst_diff <= 1e-6)),
+        ("score_metrics vs scikit-learn, 10^6 tied scores", ">= 5x",
+         f"{metrics['ratio']:.1f}x ({metrics['ours_ms']:.0f} ms vs {metrics['sklearn_ms']:.0f} ms),"
+         f" max difference {metrics['max_difference']:.1e}", verdict(metrics["ratio"] >= 5)),
+        ("linear_metrics, one call", "< 1 ms",
+         f"{slowest_exact:.2f} ms at most (Monte Carlo on 10^6 rows: {fastest_mc:.2f} s at least)",
+         verdict(slowest_exact < 1)),
+    ]  # fmt: skip
+    ci = figures["workflow"]["ci"]
+    rows.append(("CI study end to end", "-", f"{ci['wall_s']:.0f} s, {ci['jobs']} jobs", "-"))
+    paper = figures["workflow"].get("paper")
+    if paper:
+        rows += [
+            ("Paper study, cold, on 2 cores", "< 10 min",
+             f"{paper['wall_s'] / 60:.1f} min ({paper['jobs']} jobs)",
+             verdict(paper["wall_s"] < 600)),
+            ("Paper study, no-op rerun", "< 5 s", f"{paper['noop']['median_s']:.1f} s",
+             verdict(paper["noop"]["median_s"] < 5)),
+            ("Paper study, Snakemake and process overhead", "< 20% of wall time",
+             f"{100 * paper['overhead_share']:.1f}% (start-up and imports "
+             f"{100 * paper['startup_share']:.1f}%, scheduling and idle cores "
+             f"{100 * paper['scheduling_and_idle_share']:.1f}%)",
+             verdict(paper["overhead_share"] < 0.2)),
+            ("Paper study, peak memory of one job", "< 1 GB",
+             f"{paper['peak_job_memory_mb']:.0f} MB ({paper['peak_job']})",
+             verdict(paper["peak_job_memory_mb"] < 1000)),
+        ]  # fmt: skip
+    return rows
+
+
+def results_markdown(command: str, outputs: dict, figures: dict, seconds: float) -> str:
+    today = datetime.date.today().isoformat()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `{command}` on {today}; all benchmarks took {seconds / 60:.1f} min.",
+        "Ratios compare timings taken in the same run on the same inputs.",
+        "",
+        *(f"- {line}" for line in machine_description()),
+        "",
+        "| benchmark | target | measured | met |",
+        "| --- | --- | --- | --- |",
+        *(f"| {' | '.join(row)} |" for row in headline_rows(figures)),
+    ]
+    titles = {
+        "fit": "Model fit (`benchmarks/bench_fit.py`)",
+        "metrics": "Empirical metrics (`benchmarks/bench_metrics.py`)",
+        "population": "Exact population metrics (`benchmarks/bench_population.py`)",
+        "workflow": "Workflow (`benchmarks/bench_workflow.py`)",
+    }
+    for key, title in titles.items():
+        lines += ["", f"## {title}", "", "```", outputs[key], "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2, help="cores for the workflow runs")
+    parser.add_argument("--skip-paper", action="store_true", help="workflow: CI study only")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    command = "python benchmarks/run_all.py" + (" --skip-paper" if args.skip_paper else "")
+    if args.cores != 2:
+        command += f" --cores {args.cores}"
+    workflow_args = ["--cores", str(args.cores)] + (["--skip-paper"] if args.skip_paper else [])
+    benchmarks = {
+        "fit": ("bench_fit.py", []),
+        "metrics": ("bench_metrics.py", []),
+        "population": ("bench_population.py", []),
+        "workflow": ("bench_workflow.py", workflow_args),
+    }
+    outputs, figures = {}, {}
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        for key, (script, extra) in benchmarks.items():
+            json_path = Path(scratch) / f"{key}.json"
+            outputs[key], figures[key], _ = run_benchmark(script, json_path, *extra)
+    markdown = results_markdown(command, outputs, figures, time.perf_counter() - start)
+    args.output.write_text(markdown)
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
