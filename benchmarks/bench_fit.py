@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from augsim.models import SKLEARN_OPTIONS, LogisticModel, make_model
+from augsim.runtime import retain_freed_heap
 
 # (label, model name, n, raw d): the study's training sizes and feature counts.
 CASES = (
@@ -129,6 +130,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    retain_freed_heap()  # the allocator setting of every rule job; it speeds both sides
     rng = np.random.default_rng(args.seed)
     figures = []
     header = (

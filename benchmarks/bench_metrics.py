@@ -22,6 +22,7 @@ from sklearn.metrics import (
 )
 
 from augsim.metrics import score_metrics
+from augsim.runtime import retain_freed_heap
 
 
 def sklearn_metrics(y: np.ndarray, scores: np.ndarray) -> dict[str, float]:
@@ -53,6 +54,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    retain_freed_heap()  # the allocator setting of every rule job; it speeds both sides
     rng = np.random.default_rng(0)
     y = (rng.random(args.rows) < 0.05).astype(int)
     scores = np.round(rng.normal(size=args.rows) + 1.5 * y, 2)  # about 900 distinct values
