@@ -12,6 +12,10 @@ It is split into process start-up and imports (each job's lifetime from its ``be
 minus its work) and the rest: Snakemake building the DAG and scheduling, and cores left idle while
 the last jobs run. Peak memory is the largest ``max_rss`` of any job's ``benchmark:`` file.
 
+Snakemake and its jobs run with Python's default of caching bytecode: where the environment turns
+it off (``PYTHONDONTWRITEBYTECODE``, set in some containers), every job would compile augsim's
+modules again, about 0.1 s each.
+
 Usage: ``python benchmarks/bench_workflow.py [--cores 2] [--skip-paper] [--json FILE]``
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import shutil
@@ -32,6 +37,8 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
+# Python's default: jobs reuse the compiled bytecode of augsim's modules.
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 WORK_LINE = re.compile(r"finished in (\d+\.\d+) s$")
 
 
@@ -52,7 +59,7 @@ def run_snakemake(workdir: Path, configfile: str, cores: int, *args: str) -> dic
     command = ["snakemake", "--cores", str(cores), *args, "--configfile", configfile]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, env=ENVIRONMENT)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
@@ -109,6 +116,7 @@ def summarise(run: dict, results: Path, cores: int) -> dict:
         "user_s": run["user_s"],
         "system_s": run["system_s"],
         "jobs": len(work),
+        "timed_jobs": len(lifetimes),
         "work_s": total_work,
         "overhead_share": 1 - total_work / capacity,
         "startup_share": startup / capacity,
@@ -149,6 +157,53 @@ def cold_run(scratch: Path, name: str, configfile: str, run_name: str, cores: in
     return summary | {"workdir": str(workdir)}
 
 
+FLOOR_SNAKEFILE = """
+rule all:
+    input:
+        expand("out/{script}_{i}", script=["bare", "imports"], i=range(JOBS)),
+
+
+rule job:
+    output:
+        "out/{script}_{i}",
+    benchmark:
+        "benchmarks/{script}_{i}.tsv"
+    script:
+        "{wildcards.script}.py"
+"""
+# A rule script that only writes its output, and one that first imports what every compute rule
+# script imports (numpy and scipy come with them); some rules import more as they work.
+FLOOR_SCRIPTS = {
+    "bare": "open(snakemake.output[0], 'w').close()\n",
+    "imports": (
+        "from augsim import io, study\n"
+        "from augsim.runtime import rule_script\n"
+        "open(snakemake.output[0], 'w').close()\n"
+    ),
+}
+
+
+def job_start_floor(scratch: Path, jobs: int = 10) -> dict[str, float]:
+    """Mean lifetime of a rule job that does nothing, and of one that only imports, on 1 core."""
+    workdir = scratch / "floor"
+    workdir.mkdir()
+    (workdir / "Snakefile").write_text(f"JOBS = {jobs}\n" + FLOOR_SNAKEFILE)
+    for name, text in FLOOR_SCRIPTS.items():
+        (workdir / f"{name}.py").write_text(text)
+    command = ["snakemake", "--cores", "1"]
+    subprocess.run(command, cwd=workdir, check=True, capture_output=True, env=ENVIRONMENT)
+    lifetimes = job_lifetimes(workdir)
+    floor = {
+        name: float(lifetimes.loc[lifetimes["rule"].str.startswith(name), "job_s"].mean())
+        for name in FLOOR_SCRIPTS
+    }
+    print(
+        f"\nper-job floor on 1 idle core: a rule job that does nothing {floor['bare']:.2f} s; "
+        f"one that only imports what every compute rule script imports {floor['imports']:.2f} s"
+    )
+    return floor
+
+
 def noop_reruns(workdir: Path, configfile: str, cores: int, repeats: int) -> dict:
     """Median wall seconds of ``snakemake`` on a finished study (nothing to do)."""
     walls = []
@@ -172,11 +227,21 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="augsim-bench-"))
     figures = {}
     try:
+        figures["job_floor"] = job_start_floor(scratch)
         figures["ci"] = cold_run(scratch, "ci", "config/ci.yaml", "ci", args.cores)
         if not args.skip_paper:
             paper = cold_run(scratch, "paper", "config/config.yaml", "paper", args.cores)
             paper["noop"] = noop_reruns(
                 Path(paper["workdir"]), "config/config.yaml", args.cores, args.noop_repeats
+            )
+            # what the start-up of its compute jobs would cost on idle cores
+            floor_s = figures["job_floor"]["imports"] * paper["timed_jobs"]
+            paper["startup_floor_share"] = floor_s / (args.cores * paper["wall_s"])
+            print(
+                f"  start-up floor: {paper['timed_jobs']} compute jobs x "
+                f"{figures['job_floor']['imports']:.2f} s = {floor_s:.0f} s, "
+                f"{100 * paper['startup_floor_share']:.1f}% of {args.cores} x "
+                f"{paper['wall_s']:.0f} s"
             )
             figures["paper"] = paper
     finally:

@@ -39,6 +39,7 @@ def machine_description() -> list[str]:
         total_kb = int(meminfo.read_text().split()[1])
         memory = f", {total_kb / 2**20:.0f} GiB memory"
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in PACKAGES)
+    import numpy  # noqa: F401  (loads the BLAS that threadpoolctl reports)
     from threadpoolctl import threadpool_info
 
     blas = [f"{pool['internal_api']} {pool['version']} ({pool.get('architecture', '?')})"
@@ -89,6 +90,10 @@ def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
          f"{slowest_exact:.2f} ms at most (Monte Carlo on 10^6 rows: {fastest_mc:.2f} s at least)",
          verdict(slowest_exact < 1)),
     ]  # fmt: skip
+    floor = figures["workflow"]["job_floor"]
+    rows.append(("Per-job start-up floor (1 idle core)", "-",
+                 f"{floor['bare']:.2f} s for a rule job doing nothing, {floor['imports']:.2f} s "
+                 "for one doing the imports of every compute rule script", "-"))  # fmt: skip
     ci = figures["workflow"]["ci"]
     rows.append(("CI study end to end", "-", f"{ci['wall_s']:.0f} s, {ci['jobs']} jobs", "-"))
     paper = figures["workflow"].get("paper")
@@ -102,7 +107,8 @@ def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
             ("Paper study, Snakemake and process overhead", "< 20% of wall time",
              f"{100 * paper['overhead_share']:.1f}% (start-up and imports "
              f"{100 * paper['startup_share']:.1f}%, scheduling and idle cores "
-             f"{100 * paper['scheduling_and_idle_share']:.1f}%)",
+             f"{100 * paper['scheduling_and_idle_share']:.1f}%); floor of start-up alone "
+             f"{100 * paper['startup_floor_share']:.1f}%",
              verdict(paper["overhead_share"] < 0.2)),
             ("Paper study, peak memory of one job", "< 1 GB",
              f"{paper['peak_job_memory_mb']:.0f} MB ({paper['peak_job']})",

@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from workflow_helpers import REPO, copy_workflow, scheduled_jobs, snakemake, write_config
 
 from augsim import io, plan
@@ -141,7 +142,10 @@ def test_paper_config_builds_the_whole_dag(tmp_path):
     jobs = scheduled_jobs(result.stdout)
     rules = {rule for rule, _ in jobs}
     assert {f"plot_{figure}" for figure in FIGURES} <= rules
-    assert 300 < len(jobs) < 1000
+    config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    evaluate_jobs = [job for job in jobs if job[0] == "evaluate_models"]
+    assert len(evaluate_jobs) == len(plan.cells(config)) * len(plan.chunks(config))
+    assert 200 < len(jobs) < 1000
 
 
 def test_snakemake_lint_is_clean():
