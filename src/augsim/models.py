@@ -466,7 +466,8 @@ def _line_search(
         t = 0.5**halvings
         beta, eta = point.beta + t * delta, point.eta + t * change
         if _objective(problem, beta, eta) <= f - _ARMIJO * t * decrement:
-            return _evaluate(problem, beta, eta)
+            # the full step is the point evaluated above (t = 1 changes no bit of it)
+            return new if halvings == 0 else _evaluate(problem, beta, eta)
     return None
 
 
