@@ -1,6 +1,6 @@
 """Time the workflow: the CI study end to end, the paper study cold, and a no-op rerun of it.
 
-Each study runs with the real ``snakemake`` command line in a scratch copy of the workflow, so the
+Each study runs with the real ``snakemake`` command line in a scratch working directory, so the
 repository's own ``results/`` are never touched. Reported per study: wall time, the CPU time of
 everything Snakemake started, the number of jobs, the work of the jobs (the ``finished in`` line
 that every rule script logs: the time after imports) and, from it, the share of the cores' wall
@@ -36,27 +36,16 @@ from pathlib import Path
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
-WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
 # Python's default: jobs reuse the compiled bytecode of augsim's modules.
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 WORK_LINE = re.compile(r"finished in (\d+\.\d+) s$")
 
 
-def copy_workflow(target: Path) -> Path:
-    """Copy what ``snakemake`` needs into ``target``."""
-    target.mkdir(parents=True)
-    for name in WORKFLOW_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
-
 def run_snakemake(workdir: Path, configfile: str, cores: int, *args: str) -> dict[str, float]:
-    """Run snakemake; wall seconds and the CPU seconds of it and every process it started."""
-    command = ["snakemake", "--cores", str(cores), *args, "--configfile", configfile]
+    """Run the repository's workflow with ``workdir`` as working directory; wall seconds and the
+    CPU seconds of snakemake and every process it started."""
+    command = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir)]
+    command += ["--cores", str(cores), *args, "--configfile", str(REPO / configfile)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, env=ENVIRONMENT)
@@ -150,7 +139,8 @@ def print_study(name: str, summary: dict) -> None:
 
 
 def cold_run(scratch: Path, name: str, configfile: str, run_name: str, cores: int) -> dict:
-    workdir = copy_workflow(scratch / name)
+    workdir = scratch / name
+    workdir.mkdir()
     run = run_snakemake(workdir, configfile, cores)
     summary = summarise(run, workdir / "results" / run_name, cores)
     print_study(name, summary)
