@@ -147,11 +147,13 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2, help="cores for the workflow runs")
     parser.add_argument("--skip-paper", action="store_true", help="workflow: CI study only")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the workflow runs' directories")
     args = parser.parse_args()
     command = "python benchmarks/run_all.py" + (" --skip-paper" if args.skip_paper else "")
     if args.cores != 2:
         command += f" --cores {args.cores}"
     workflow_args = ["--cores", str(args.cores)] + (["--skip-paper"] if args.skip_paper else [])
+    workflow_args += ["--keep"] if args.keep else []
     benchmarks = {
         "fit": ("bench_fit.py", []),
         "metrics": ("bench_metrics.py", []),

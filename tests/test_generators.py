@@ -295,15 +295,52 @@ def test_smote_needs_more_rows_than_neighbours(dgp):
     assert gen.sample(20, rng_for(1, "s")).shape == (20, dgp.dim)
 
 
-def test_smote_zero_rows_skips_imblearn(dgp, monkeypatch):
-    def refuse(**kwargs):
-        raise AssertionError("imblearn must not be called for m = 0")
+def imblearn_smote_rows(X, m, *, k, seed):
+    """The m rows imbalanced-learn's SMOTE appends to the minority rows X for ``random_state``."""
+    from imblearn.over_sampling import SMOTE
 
-    monkeypatch.setattr("imblearn.over_sampling.SMOTE", refuse)
+    # imblearn refuses a single class; one majority row changes neither the neighbours (searched
+    # within the minority) nor the random stream
+    X_all = np.vstack([X, np.zeros((1, X.shape[1]))])
+    y_all = np.r_[np.ones(len(X), dtype=int), 0]
+    smote = SMOTE(k_neighbors=k, sampling_strategy={1: len(X) + m}, random_state=seed)
+    X_res, y_res = smote.fit_resample(X_all, y_all)
+    assert np.array_equal(X_res[: len(X_all)], X_all) and np.all(y_res[len(X_all) :] == 1)
+    return X_res[len(X_all) :]
+
+
+@pytest.mark.parametrize(
+    ("n1", "dim", "k", "m"),
+    [(6, 2, 5, 1), (24, 5, 5, 1024), (200, 5, 5, 1000), (762, 5, 5, 1024), (40, 3, 1, 77),
+     (300, 20, 7, 500)],
+)  # fmt: skip
+def test_smote_draws_exactly_the_rows_of_imbalanced_learn(n1, dim, k, m):
+    """The study's SMOTE is pinned, bit for bit, to the library's for the same seed."""
+    from augsim.seeds import integer_seed
+
+    for trial in range(5):
+        X = rng_for(trial, "smote_pin", n1, dim).normal(size=(n1, dim)) + trial
+        gen = make_generator("smote", k_neighbors=k).fit(X, rng_for(trial, "fit"))
+        draw_rng = rng_for(trial, "draw")
+        seed = integer_seed(rng_for(trial, "draw"))  # the seed sample() takes from draw_rng
+        assert np.array_equal(gen.sample(m, draw_rng), imblearn_smote_rows(X, m, k=k, seed=seed))
+
+
+def test_smote_neighbours_are_those_of_scikit_learn():
+    from sklearn.neighbors import NearestNeighbors
+
+    from augsim.generators import nearest_neighbors
+
+    for n1, dim in [(30, 2), (500, 5), (200, 20)]:
+        X = rng_for(0, "neighbours", n1, dim).normal(size=(n1, dim))
+        expected = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(X, return_distance=False)
+        assert np.array_equal(expected[:, 0], np.arange(n1))  # each row is its own nearest
+        assert np.array_equal(nearest_neighbors(X, 5), expected[:, 1:])
+
+
+def test_smote_zero_rows_draw_nothing(dgp):
     gen = fitted("smote", dgp)
     assert gen.sample(0, rng_for(1, "s")).shape == (0, dgp.dim)
-    with pytest.raises(AssertionError, match="m = 0"):
-        gen.sample(1, rng_for(1, "s"))
 
 
 # -- names, parameters, imports ------------------------------------------------------------------

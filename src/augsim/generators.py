@@ -11,7 +11,7 @@ has ``fit(X_minority, rng) -> self`` with ``X_minority`` of shape (n1, d) and
 ``ros()``
     Random oversampling: minority rows drawn uniformly with replacement.
 ``smote(k_neighbors=5)``
-    SMOTE from imbalanced-learn.
+    SMOTE, drawing the rows imbalanced-learn's ``SMOTE`` draws for the same seed.
 ``gaussian(shrinkage="ledoit_wolf")``
     A Gaussian with the minority sample mean and a shrunk sample covariance.
 
@@ -21,8 +21,8 @@ state, so a prefix of a draw is itself a valid draw. The parametric generators e
 ``synthetic_components()``, the ``(weight, mean, cov)`` list of the distribution they sample, for
 :mod:`augsim.population`.
 
-Importing this module imports neither scikit-learn nor imbalanced-learn: ``smote`` and the
-Ledoit-Wolf ``gaussian`` import them when they are used.
+Importing this module imports neither scikit-learn nor imbalanced-learn: the Ledoit-Wolf
+``gaussian`` imports scikit-learn when it is used.
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ class RandomOversampler(MinorityGenerator):
 
 
 class Smote(MinorityGenerator):
-    """SMOTE (imbalanced-learn): points on segments from a minority row to one of its neighbours.
+    """SMOTE as imbalanced-learn draws it: points on segments from a minority row to a neighbour.
 
     Each synthetic row is ``x_i + u (x_j - x_i)`` with ``i`` uniform over the minority rows, ``j``
     uniform over the ``k_neighbors`` nearest other minority rows of ``x_i`` and ``u ~ U[0, 1)``.
@@ -220,36 +220,38 @@ class Smote(MinorityGenerator):
                 f"{self.k_neighbors + 1} minority rows, got {len(X)}"
             )
         self.rows_ = X.copy()
+        self.neighbors_ = nearest_neighbors(self.rows_, self.k_neighbors)
 
     def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        # imbalanced-learn's SMOTE.fit_resample, step for step (tests pin the rows to it): it
+        # draws every (row, neighbour) index, then every step, from one RandomState. Done here
+        # the neighbours are found once per fit rather than on every call, and the study's SMOTE
+        # jobs do not import imbalanced-learn (2 s each).
         if m == 0:
             return np.empty((0, self.rows_.shape[1]))
-        from imblearn.over_sampling import SMOTE
-
-        n1 = len(self.rows_)
-        # imblearn refuses a single class; neighbours are searched within the minority class only,
-        # so one dummy majority row changes neither the neighbours nor the random stream.
-        X = np.vstack([self.rows_, np.zeros((1, self.rows_.shape[1]))])
-        y = np.concatenate([np.ones(n1, dtype=np.int8), np.zeros(1, dtype=np.int8)])
-        smote = SMOTE(
-            k_neighbors=self.k_neighbors,
-            sampling_strategy={1: n1 + m},
-            random_state=integer_seed(rng),
-        )
-        X_res, y_res = smote.fit_resample(X, y)
-        return _new_smote_rows(X, X_res, y_res, m)
+        random_state = np.random.RandomState(integer_seed(rng))
+        k = self.neighbors_.shape[1]
+        pair = random_state.randint(low=0, high=self.neighbors_.size, size=m)
+        steps = 1.0 * random_state.uniform(size=m)[:, np.newaxis]
+        rows, cols = np.floor_divide(pair, k), np.mod(pair, k)
+        diffs = self.rows_[self.neighbors_[rows, cols]] - self.rows_[rows]
+        return self.rows_[rows] + steps * diffs
 
 
-def _new_smote_rows(X: np.ndarray, X_res: np.ndarray, y_res: np.ndarray, m: int) -> np.ndarray:
-    """The synthetic rows of a ``fit_resample`` output, checking it kept the inputs first."""
-    n = len(X)
-    if (
-        X_res.shape != (n + m, X.shape[1])
-        or not np.array_equal(X_res[:n], X)
-        or not np.all(y_res[n:] == 1)
-    ):
-        raise RuntimeError("imbalanced-learn SMOTE no longer appends m minority rows after X")
-    return np.array(X_res[n:], dtype=float)
+def nearest_neighbors(X: np.ndarray, k: int) -> np.ndarray:
+    """Indices (n, k) of the ``k`` nearest other rows of each row of ``X`` (n, d), nearest first.
+
+    Euclidean distances, summed over the columns in order as scikit-learn's KD-tree sums them,
+    so that the neighbours and their order match ``NearestNeighbors`` (tests compare them).
+    The minority samples are small (n < 1000), so the full distance matrix is cheap.
+    """
+    squared = np.zeros((len(X), len(X)))
+    for column in X.T:
+        squared += (column[:, np.newaxis] - column) ** 2
+    np.fill_diagonal(squared, np.inf)  # a row is not its own neighbour
+    nearest = np.argpartition(squared, k - 1, axis=1)[:, :k]
+    order = np.argsort(np.take_along_axis(squared, nearest, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(nearest, order, axis=1)
 
 
 class GaussianFit(MinorityGenerator):
