@@ -29,6 +29,7 @@ import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -236,7 +237,7 @@ def main() -> None:
             figures["paper"] = paper
     finally:
         if args.keep:
-            print(f"scratch directories kept in {scratch}")
+            print(f"scratch directories kept in {scratch}", file=sys.stderr)
         else:
             shutil.rmtree(scratch)
     if args.json:
