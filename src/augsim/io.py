@@ -63,8 +63,15 @@ def read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
 
 def write_table(table: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write a table to CSV atomically: floats at full round-trip precision, NaN as ``NaN``."""
+    # Float columns are formatted here, as write_rows does: pandas' float_format gives the same
+    # text but takes three times as long on the study's 800,000-row replicate table.
+    floats = {
+        column: [_float_text(value) for value in values.tolist()]
+        for column, values in table.items()
+        if values.dtype.kind == "f"
+    }
     with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, float_format="%.17g", na_rep="NaN")
+        table.assign(**floats).to_csv(tmp, index=False, na_rep="NaN")
 
 
 def write_rows(rows: Sequence[dict[str, Any]], path: str | os.PathLike) -> None:
@@ -80,9 +87,12 @@ def write_rows(rows: Sequence[dict[str, Any]], path: str | os.PathLike) -> None:
 
 
 def _csv_field(value: Any) -> Any:
-    if isinstance(value, float | np.floating):
-        return "NaN" if np.isnan(value) else f"{value:.17g}"
-    return value
+    return _float_text(value) if isinstance(value, float | np.floating) else value
+
+
+def _float_text(value: float) -> str:
+    """Full round-trip precision; NaN (the only value unequal to itself) as ``NaN``."""
+    return "NaN" if value != value else f"{value:.17g}"
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
