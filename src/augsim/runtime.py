@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import logging
 import time
@@ -50,11 +49,8 @@ def retain_freed_heap(pad_bytes: int = HEAP_PAD_BYTES) -> bool:
     allocation: evaluating one chunk then spent as much time in the kernel as in numpy. Returns
     whether the setting took effect; elsewhere it is a no-op. Never changes a result.
     """
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
     try:
-        mallopt = ctypes.CDLL(libc_name).mallopt
-    except (OSError, AttributeError):  # not glibc
+        mallopt = ctypes.CDLL(None).mallopt  # the symbols already loaded: libc's, on Linux
+    except (OSError, AttributeError):  # no glibc
         return False
     return bool(mallopt(_M_TOP_PAD, pad_bytes))
