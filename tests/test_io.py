@@ -47,3 +47,18 @@ def test_rows_are_written_like_tables(tmp_path):
     io.write_table(pd.DataFrame(rows), tmp_path / "table.csv")
     assert (tmp_path / "rows.csv").read_text() == (tmp_path / "table.csv").read_text()
     assert io.read_rows(tmp_path / "rows.csv")[1] == {"a": "2", "x": "NaN", "e": "bad"}
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3, 7, 10])
+def test_tables_written_in_blocks_match_pandas_float_format(tmp_path, monkeypatch, rows):
+    monkeypatch.setattr(io, "_ROWS_PER_BLOCK", 3)
+    rng = np.random.default_rng(rows)
+    values = rng.normal(size=rows) * 10.0 ** rng.integers(-300, 300, size=rows)
+    values[::4] = np.nan
+    table = pd.DataFrame(
+        {"name": [f"cell,{i}" for i in range(rows)], "count": np.arange(rows), "value": values,
+         "other": -values, "error": [""] * rows}
+    )  # fmt: skip
+    io.write_table(table, tmp_path / "blocks.csv")
+    table.to_csv(tmp_path / "pandas.csv", index=False, float_format="%.17g", na_rep="NaN")
+    assert (tmp_path / "blocks.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
