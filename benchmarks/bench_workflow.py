@@ -10,7 +10,8 @@ time that was overhead rather than work:
 
 It is split into process start-up and imports (each job's lifetime from its ``benchmark:`` file,
 minus its work) and the rest: Snakemake building the DAG and scheduling, and cores left idle while
-the last jobs run. Peak memory is the largest ``max_rss`` of any job's ``benchmark:`` file.
+the last jobs run. Peak memory is the largest ``max_rss`` of any job's ``benchmark:`` file: every
+compute rule and the aggregation have one; the local claims and plot rules do not.
 
 Snakemake and its jobs run with Python's default of caching bytecode: where the environment turns
 it off (``PYTHONDONTWRITEBYTECODE``, set in some containers), every job would compile augsim's

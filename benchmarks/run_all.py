@@ -4,7 +4,7 @@ Usage: ``python benchmarks/run_all.py [--cores 2] [--skip-paper] [--output bench
 
 Each benchmark runs in its own process, one after the other, so that none competes with another
 for the cores. With ``--skip-paper`` the workflow benchmark runs only the CI study (about 2
-minutes in all instead of about 12).
+minutes in all instead of about 8).
 """
 
 from __future__ import annotations

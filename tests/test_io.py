@@ -62,3 +62,11 @@ def test_tables_written_in_blocks_match_pandas_float_format(tmp_path, monkeypatc
     io.write_table(table, tmp_path / "blocks.csv")
     table.to_csv(tmp_path / "pandas.csv", index=False, float_format="%.17g", na_rep="NaN")
     assert (tmp_path / "blocks.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_tables_with_any_column_names_and_nullable_floats_match_pandas(tmp_path):
+    table = pd.DataFrame([[1.5, 2.0, np.nan, 0.1, 3]] * 2, columns=[0, "self", "self", "x", "n"])
+    table["nullable"] = pd.array([0.25, pd.NA], dtype="Float64")
+    io.write_table(table, tmp_path / "ours.csv")
+    table.to_csv(tmp_path / "pandas.csv", index=False, float_format="%.17g", na_rep="NaN")
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

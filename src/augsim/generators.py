@@ -11,7 +11,8 @@ has ``fit(X_minority, rng) -> self`` with ``X_minority`` of shape (n1, d) and
 ``ros()``
     Random oversampling: minority rows drawn uniformly with replacement.
 ``smote(k_neighbors=5)``
-    SMOTE, drawing the rows imbalanced-learn's ``SMOTE`` draws for the same seed.
+    SMOTE, drawing the rows imbalanced-learn's ``SMOTE`` draws for the same seed (on rows without
+    tied distances, such as continuous data).
 ``gaussian(shrinkage="ledoit_wolf")``
     A Gaussian with the minority sample mean and a shrunk sample covariance.
 
@@ -242,8 +243,10 @@ def nearest_neighbors(X: np.ndarray, k: int) -> np.ndarray:
     """Indices (n, k) of the ``k`` nearest other rows of each row of ``X`` (n, d), nearest first.
 
     Euclidean distances, summed over the columns in order as scikit-learn's KD-tree sums them,
-    so that the neighbours and their order match ``NearestNeighbors`` (tests compare them).
-    The minority samples are small (n < 1000), so the full distance matrix is cheap.
+    so that the neighbours and their order match ``NearestNeighbors`` (tests compare them) when
+    no distances tie. With duplicate rows the two can differ: imbalanced-learn drops the first
+    neighbour scikit-learn lists, assumed to be the row itself, while a row here is never its own
+    neighbour. The minority samples are small (n < 1000), so the full distance matrix is cheap.
     """
     squared = np.zeros((len(X), len(X)))
     for column in X.T:
