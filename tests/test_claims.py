@@ -30,14 +30,18 @@ def _replicates(curve, *, methods=("reweight",), replicates=30, noise=0.002, dgp
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize(("wobble", "verdict"), [(0.0, "holds"), (1e-4, "fails")])
-def test_population_invariance(wobble, verdict):
+def weight_curve(dgp, wobble):
+    """A population table with one AUROC curve over w for ``dgp``, of slope ``wobble``."""
     weights = np.linspace(0.1, 0.9, 5)
-    population = pd.DataFrame(
-        {"kind": "weight_curve", "dgp": "d", "metric": "auroc", "evaluation": "training",
+    return pd.DataFrame(
+        {"kind": "weight_curve", "dgp": dgp, "metric": "auroc", "evaluation": "training",
          "weight": weights, "value": 0.85 + wobble * weights}
     )  # fmt: skip
-    (row,) = claims.population_invariance(population, "d")
+
+
+@pytest.mark.parametrize(("wobble", "verdict"), [(0.0, "holds"), (1e-4, "fails")])
+def test_population_invariance(wobble, verdict):
+    (row,) = claims.population_invariance(weight_curve("d", wobble), "d")
     assert row["verdict"] == verdict
 
 
@@ -143,12 +147,7 @@ def test_decomposition_residual_is_reported(extra):
 
 @pytest.mark.parametrize(("wobble", "verdict"), [(1e-3, "holds"), (0.0, "fails")])
 def test_invariance_control_must_see_movement(wobble, verdict):
-    weights = np.linspace(0.1, 0.9, 5)
-    population = pd.DataFrame(
-        {"kind": "weight_curve", "dgp": "m", "metric": "auroc", "evaluation": "training",
-         "weight": weights, "value": 0.85 + wobble * weights}
-    )  # fmt: skip
-    (row,) = claims.invariance_control(population, "m")
+    (row,) = claims.invariance_control(weight_curve("m", wobble), "m")
     assert row["verdict"] == verdict
 
 
