@@ -63,6 +63,11 @@ def run_snakemake(workdir: Path, configfile: str, cores: int, *args: str) -> dic
     }
 
 
+def rule_of(path: Path, root: Path) -> str:
+    """The rule of a per-job file: its folder below ``root``, or its name for one-job rules."""
+    return path.parent.name if path.parent != root else path.stem
+
+
 def job_work_seconds(results: Path) -> pd.DataFrame:
     """One row per rule log: rule and the work seconds its script logged."""
     rows = []
@@ -71,8 +76,7 @@ def job_work_seconds(results: Path) -> pd.DataFrame:
         match = WORK_LINE.search(lines[-1]) if lines else None
         if match is None:
             raise RuntimeError(f"{log} does not end with a 'finished in' line")
-        rule = log.parent.name if log.parent.name != "logs" else log.stem
-        rows.append({"rule": rule, "work_s": float(match.group(1))})
+        rows.append({"rule": rule_of(log, results / "logs"), "work_s": float(match.group(1))})
     return pd.DataFrame(rows)
 
 
@@ -81,7 +85,7 @@ def job_lifetimes(results: Path) -> pd.DataFrame:
     rows = []
     for path in sorted((results / "benchmarks").rglob("*.tsv")):
         record = pd.read_csv(path, sep="\t").iloc[-1]
-        rule = path.parent.name if path.parent.name != "benchmarks" else path.stem
+        rule = rule_of(path, results / "benchmarks")
         rows.append({"rule": rule, "job_s": record["s"], "max_rss_mb": record["max_rss"]})
     return pd.DataFrame(rows)
 
@@ -111,7 +115,7 @@ def summarise(run: dict, results: Path, cores: int) -> dict:
         "work_s": total_work,
         "overhead_share": 1 - total_work / capacity,
         "startup_share": startup / capacity,
-        "scheduling_and_idle_share": 1 - total_work / capacity - startup / capacity,
+        "scheduling_and_idle_share": 1 - (total_work + startup) / capacity,
         "peak_job_memory_mb": float(lifetimes["max_rss_mb"].max()),
         "peak_job": lifetimes.loc[lifetimes["max_rss_mb"].idxmax(), "rule"],
         "per_rule": {
