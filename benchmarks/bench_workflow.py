@@ -172,7 +172,7 @@ rule job:
 FLOOR_SCRIPTS = {
     "bare": "open(snakemake.output[0], 'w').close()\n",
     "imports": (
-        "from augsim import io, study\n"
+        "from augsim import dgps, io\n"
         "from augsim.runtime import rule_script\n"
         "open(snakemake.output[0], 'w').close()\n"
     ),

@@ -2,7 +2,9 @@
 
 import logging
 
-from augsim import io, study
+from augsim import augment, io
+from augsim.dgps import build_dgp
+from augsim.generators import build_generator
 from augsim.runtime import rule_script
 
 log = logging.getLogger("augment_data")
@@ -10,11 +12,11 @@ log = logging.getLogger("augment_data")
 
 @rule_script
 def main(smk) -> None:
-    dgp = study.build_dgp(smk.params.dgp)
+    dgp = build_dgp(smk.params.dgp)
     train = io.read_arrays(smk.input.train)
-    arrays = study.augment_training(
+    arrays = augment.augment_training(
         train,
-        lambda: study.build_generator(smk.params.generator, dgp),
+        lambda: build_generator(smk.params.generator, dgp),
         m_max=smk.params.m_max,
         seed=smk.params.seed,
         scenario=f"{smk.wildcards.dgp}/n{smk.wildcards.n}",

@@ -11,12 +11,13 @@ log = logging.getLogger("check_claims")
 
 @rule_script
 def main(smk) -> None:
-    table = claims.claims_table(
+    tables = claims.Tables(
         io.read_table(smk.input.summary),
         io.read_table(smk.input.replicates),
         io.read_table(smk.input.population),
-        smk.params.figures,
-        smk.params.experiments,
+    )
+    table = claims.claims_table(
+        tables, smk.params.claims, smk.params.experiments, smk.params.catalogue
     )
     io.write_table(table, smk.output.csv)
     with io.atomic_path(smk.output.md) as tmp:

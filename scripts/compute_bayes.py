@@ -4,7 +4,8 @@ import logging
 
 import pandas as pd
 
-from augsim import io, study
+from augsim import io
+from augsim.dgps import build_dgp
 from augsim.population import bayes_metrics
 from augsim.runtime import rule_script
 
@@ -13,7 +14,7 @@ log = logging.getLogger("compute_bayes")
 
 @rule_script
 def main(smk) -> None:
-    dgp = study.build_dgp(smk.params.dgp)
+    dgp = build_dgp(smk.params.dgp)
     rows = []
     for prevalence in smk.params.prevalences:
         metrics = bayes_metrics(dgp, prevalence=prevalence)

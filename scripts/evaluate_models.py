@@ -2,7 +2,9 @@
 
 import logging
 
-from augsim import io, study
+from augsim import evaluate, io
+from augsim.dgps import build_dgp
+from augsim.models import build_model
 from augsim.runtime import rule_script
 
 log = logging.getLogger("evaluate_models")
@@ -10,13 +12,15 @@ log = logging.getLogger("evaluate_models")
 
 @rule_script
 def main(smk) -> None:
-    metric_rows = study.evaluate_fits(
+    # a source without a population has neither exact metrics nor a Bayes reference
+    population = smk.params.population
+    metric_rows = evaluate.evaluate_fits(
         io.read_arrays(smk.input.fits),
         io.read_arrays(smk.input.test),
-        dgp=study.build_dgp(smk.params.dgp),
-        model=study.build_model(smk.params.model),
+        model=build_model(smk.params.model),
         prevalences=smk.params.prevalences,
-        bayes=study.bayes_lookup(io.read_rows(smk.input.bayes)),
+        population=build_dgp(population) if population else None,
+        bayes=evaluate.bayes_lookup(io.read_rows(smk.input.bayes)) if smk.input.bayes else None,
     )
     cell = {"dgp": smk.wildcards.dgp, "n": int(smk.wildcards.n)}
     cell |= {"model": smk.wildcards.model, "method": smk.wildcards.method}

@@ -2,7 +2,8 @@
 
 import logging
 
-from augsim import io, study
+from augsim import fit, io
+from augsim.models import build_model
 from augsim.runtime import rule_script
 
 log = logging.getLogger("fit_models")
@@ -13,11 +14,11 @@ def main(smk) -> None:
     train = io.read_arrays(smk.input.train)
     synthetic = io.read_arrays(smk.input.synthetic) if smk.input.synthetic else None
     method = smk.wildcards.method
-    fits = study.fit_replicates(
+    fits = fit.fit_replicates(
         train,
         synthetic,
-        lambda: study.build_model(smk.params.model),
-        method_kind=study.method_kind(method),
+        lambda: build_model(smk.params.model),
+        role=smk.params.role,
         gammas=smk.params.gammas,
     )
     io.write_arrays(smk.output[0], **fits)

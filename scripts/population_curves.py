@@ -4,7 +4,8 @@ import logging
 
 import pandas as pd
 
-from augsim import io, study
+from augsim import io, limits
+from augsim.dgps import build_dgp
 from augsim.runtime import rule_script
 
 log = logging.getLogger("population_curves")
@@ -13,8 +14,8 @@ log = logging.getLogger("population_curves")
 @rule_script
 def main(smk) -> None:
     p = smk.params
-    dgps = {key: study.build_dgp(spec) for key, spec in p.dgps.items()}
-    rows = study.population_table(
+    dgps = {key: build_dgp(spec) for key, spec in p.dgps.items()}
+    rows = limits.population_table(
         dgps,
         p.generators,
         weights=p.weights,

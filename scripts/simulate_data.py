@@ -2,7 +2,9 @@
 
 import logging
 
-from augsim import io, study
+from augsim import io, simulate
+from augsim.design import class_sizes
+from augsim.dgps import build_dgp
 from augsim.runtime import rule_script
 
 log = logging.getLogger("simulate_data")
@@ -10,12 +12,12 @@ log = logging.getLogger("simulate_data")
 
 @rule_script
 def main(smk) -> None:
-    dgp = study.build_dgp(smk.params.dgp)
+    dgp = build_dgp(smk.params.dgp)
     n = int(smk.wildcards.n)
-    n0, n1 = study.class_sizes(n, smk.params.imbalance_ratio)
+    n0, n1 = class_sizes(n, smk.params.imbalance_ratio)
     replicate_ids = smk.params.replicate_ids
     log.info("%r: n0=%d n1=%d replicates %s", dgp, n0, n1, replicate_ids)
-    arrays = study.simulate_training(
+    arrays = simulate.simulate_training(
         dgp,
         n0=n0,
         n1=n1,

@@ -2,7 +2,8 @@
 
 import logging
 
-from augsim import io, study
+from augsim import io, simulate
+from augsim.dgps import build_dgp
 from augsim.runtime import rule_script
 
 log = logging.getLogger("simulate_test_set")
@@ -10,8 +11,8 @@ log = logging.getLogger("simulate_test_set")
 
 @rule_script
 def main(smk) -> None:
-    dgp = study.build_dgp(smk.params.dgp)
-    arrays = study.simulate_test(
+    dgp = build_dgp(smk.params.dgp)
+    arrays = simulate.simulate_test(
         dgp,
         rows_per_class=smk.params.rows_per_class,
         seed=smk.params.seed,

@@ -8,6 +8,25 @@ from augsim import claims, tables
 from augsim.metrics import METRIC_NAMES
 
 RNG_SEED = 11
+SPEC = {"experiment": "e", "dgp": "d", "model": "logistic"}
+EXPERIMENTS = {
+    "e": {"dgps": ["d"], "n": [100], "models": ["logistic"], "methods": ["reweight"],
+          "gammas": [0.0, 0.5, 1.0, 2.0]},
+}  # fmt: skip
+CATALOGUE = {
+    "roles": {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth",
+              "biased": "biased"},
+    "models": {"logistic": {"exact_population": True}},
+    "dgps": {"d": {"has_population": True}, "other": {"has_population": True}},
+}  # fmt: skip
+
+
+def _with_methods(*methods, n=(100,)):
+    return {"e": {**EXPERIMENTS["e"], "methods": list(methods), "n": list(n)}}
+
+
+def _tables(summary=None, replicates=None, population=None):
+    return claims.Tables(summary, replicates, population)
 
 
 def _replicates(curve, *, methods=("reweight",), replicates=30, noise=0.002, dgp="d", n=100):
@@ -48,7 +67,7 @@ def test_population_invariance(wobble, verdict):
 @pytest.mark.parametrize(("gain", "verdict"), [(0.0, "holds"), (0.02, "fails")])
 def test_no_finite_sample_gain(gain, verdict):
     summary = tables.summarise(_replicates(lambda m, g: gain))
-    (row,) = claims.no_finite_sample_gain(summary, "d", "logistic", 100)
+    (row,) = claims.no_finite_sample_gain(_tables(summary), SPEC, EXPERIMENTS, CATALOGUE)
     assert row["verdict"] == verdict
     assert row["value"] == pytest.approx(gain, abs=0.005)
 
@@ -66,16 +85,21 @@ def _rate_summary(exponent):
     return pd.DataFrame(rows)
 
 
+RATE_EXPERIMENTS = _with_methods("oracle", n=(500, 1000, 2000, 4000, 8000, 16000))
+
+
 @pytest.mark.parametrize(("exponent", "verdict"), [(-1.0, "holds"), (-0.5, "fails")])
 def test_regret_rate(exponent, verdict):
-    rows = claims.regret_rate(_rate_summary(exponent), "d", "logistic")
+    rows = claims.regret_rate(_tables(_rate_summary(exponent)), SPEC, RATE_EXPERIMENTS, CATALOGUE)
     assert [row["verdict"] for row in rows] == [verdict] * 4
     assert rows[0]["value"] == pytest.approx(exponent, abs=0.1)
 
 
 def test_regret_rate_needs_three_sizes():
     summary = _rate_summary(-1.0)
-    rows = claims.regret_rate(summary[summary["n"] < 1500], "d", "logistic")
+    rows = claims.regret_rate(
+        _tables(summary[summary["n"] < 1500]), SPEC, RATE_EXPERIMENTS, CATALOGUE
+    )
     assert {row["verdict"] for row in rows} == {"not evaluated"}
 
 
@@ -107,7 +131,7 @@ def test_misspecified_gain(curve, verdict, with_population):
     if not with_population:
         population = population.iloc[0:0]
     rows = claims.misspecified_gain(
-        summary, replicates, population, "d", "logistic", 100, ["reweight"]
+        _tables(summary, replicates, population), SPEC, EXPERIMENTS, CATALOGUE
     )
     assert [row["verdict"] for row in rows] == [verdict] * 4
     chosen = "population curve" if with_population else "same replicates"
@@ -119,19 +143,43 @@ def test_misspecified_peak_comes_from_the_population_curve():
     replicates = _replicates(lambda m, g: {0.5: 0.02, 1.0: 0.03, 2.0: 0.0}[g])
     population = _population_curves(lambda m, g: {0.5: 0.05, 1.0: 0.01, 2.0: 0.0}[g])
     rows = claims.misspecified_gain(
-        tables.summarise(replicates), replicates, population, "d", "logistic", 100, ["reweight"]
-    )
+        _tables(tables.summarise(replicates), replicates, population), SPEC, EXPERIMENTS,
+        CATALOGUE,
+    )  # fmt: skip
     assert all("peak gamma = 0.5" in row["statistic"] for row in rows)
     assert rows[0]["value"] == pytest.approx(0.02, abs=0.003)
 
 
 @pytest.mark.parametrize(("extra", "verdict"), [(0.0, "holds"), (1e-3, "fails")])
 def test_decomposition_population(extra, verdict):
+    # the control: the biased generator's curve is off by 0.01, the check must see it
+    def curve(method, gamma):
+        return 0.02 * gamma + {"oracle": extra, "biased": 0.01}.get(method, 0.0)
+
+    population = _population_curves(curve, methods=("reweight", "oracle", "biased"))
+    experiments = _with_methods("oracle", "biased", "reweight")
+    row, control = claims.decomposition_population(population, SPEC, experiments, CATALOGUE)
+    assert row["verdict"] == verdict and row["method"] == "oracle - reweight"
+    assert control["verdict"] == "holds" and control["value"] == pytest.approx(0.01)
+    assert control["claim"].startswith("Control")
+
+
+def test_decomposition_control_fails_without_a_discrepancy():
+    population = _population_curves(lambda m, g: 0.02 * g, methods=("reweight", "oracle", "biased"))
+    experiments = _with_methods("oracle", "biased", "reweight")
+    _, control = claims.decomposition_population(population, SPEC, experiments, CATALOGUE)
+    assert control["verdict"] == "fails"
+
+
+def test_decomposition_finds_the_truth_sampler_by_role():
     population = _population_curves(
-        lambda m, g: 0.02 * g + (extra if m == "oracle" else 0.0), methods=("reweight", "oracle")
+        lambda m, g: 0.02 * g + (1e-3 if m == "truth" else 0.0), methods=("reweight", "truth")
     )
-    (row,) = claims.decomposition_population(population, "d", 100)
-    assert row["verdict"] == verdict
+    catalogue = {**CATALOGUE, "roles": {**CATALOGUE["roles"], "truth": "truth"}}
+    (row,) = claims.decomposition_population(
+        population, SPEC, _with_methods("truth", "reweight"), catalogue
+    )
+    assert row["method"] == "truth - reweight" and row["verdict"] == "fails"
 
 
 @pytest.mark.parametrize("extra", [0.0, 0.01])
@@ -140,7 +188,8 @@ def test_decomposition_residual_is_reported(extra):
         return 0.02 * gamma + (extra if method == "oracle" else 0.0)
 
     replicates = _replicates(curve, methods=("reweight", "oracle"))
-    rows = claims.decomposition_residual(replicates, "d", "logistic", 100)
+    experiments = _with_methods("oracle", "reweight")
+    rows = claims.decomposition_residual(replicates, SPEC, experiments, CATALOGUE)
     assert [row["verdict"] for row in rows] == ["reported"] * 4
     assert rows[0]["value"] == pytest.approx(extra, abs=0.003)
 
@@ -153,17 +202,21 @@ def test_invariance_control_must_see_movement(wobble, verdict):
 
 def test_no_cells_is_not_evaluated():
     summary = tables.summarise(_replicates(lambda m, g: 0.0))
-    (row,) = claims.no_finite_sample_gain(summary, "other", "logistic", 100)
+    spec = {**SPEC, "dgp": "other"}
+    (row,) = claims.no_finite_sample_gain(_tables(summary), spec, EXPERIMENTS, CATALOGUE)
     assert row["verdict"] == "not evaluated"
 
 
 def test_markdown_lists_every_row():
     replicates = _replicates(lambda m, g: 0.0)
     table = pd.DataFrame(
-        claims.no_finite_sample_gain(tables.summarise(replicates), "d", "logistic", 100)
+        claims.no_finite_sample_gain(
+            _tables(tables.summarise(replicates)), SPEC, EXPERIMENTS, CATALOGUE
+        )
     )
     text = claims.claims_markdown(table)
     assert text.count("**holds**") == 1 and "### Well-specified, finite sample" in text
+    assert "The paper claims" in text  # what the paper says, next to the stricter check
 
 
 def test_checks_read_only_the_figure_training_size():
@@ -175,7 +228,8 @@ def test_checks_read_only_the_figure_training_size():
         ignore_index=True,
     )
     summary = tables.summarise(mixed)
-    rows = claims.no_finite_sample_gain(summary, "d", "logistic", 100)
+    experiments = _with_methods("reweight", "oracle")  # n = 100 only
+    rows = claims.no_finite_sample_gain(_tables(summary), SPEC, experiments, CATALOGUE)
     assert {row["verdict"] for row in rows} == {"holds"}
-    rows = claims.decomposition_residual(mixed, "d", "logistic", 100)
+    rows = claims.decomposition_residual(mixed, SPEC, experiments, CATALOGUE)
     assert all(abs(row["value"]) < 0.003 for row in rows)

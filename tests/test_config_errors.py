@@ -6,7 +6,7 @@ import pytest
 import yaml
 from workflow_helpers import REPO, copy_workflow, snakemake, write_config
 
-from augsim import plan
+from augsim import validation
 
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 CI = yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
@@ -95,7 +95,7 @@ def test_bad_config_is_refused_with_its_own_message(case):
     config = copy.deepcopy(CI)
     edit(config)
     with pytest.raises(ValueError) as raised:
-        plan.validate_config(config, SCHEMA)
+        validation.validate_config(config, SCHEMA)
     assert message in str(raised.value)
 
 
@@ -105,7 +105,7 @@ def test_messages_are_distinct():
         config = copy.deepcopy(CI)
         edit(config)
         with pytest.raises(ValueError) as raised:
-            plan.validate_config(config, SCHEMA)
+            validation.validate_config(config, SCHEMA)
         messages.append(str(raised.value))
     assert len(set(messages)) == len(messages)
 

@@ -8,6 +8,12 @@ from augsim.seeds import rng_for
 DGP_PARAMS = {
     "gaussian_shared": {"dim": 5, "shift": 1.5},
     "gaussian_hetero": {"dim": 5, "mean": [1, 1, 0, 0, 0], "spread": 2.0},
+    "gaussian_correlated": {
+        "dim": 4,
+        "mean": [1.0, 0.5, -0.5, 0.25],
+        "correlation": 0.3,
+        "variances": [1.0, 2.0, 0.5, 1.5],
+    },
     "minority_mixture": {
         "dim": 3,
         "means": [[2.0, 0.0, 0.0], [0.0, -1.5, 0.5]],
@@ -78,12 +84,21 @@ def test_documented_parameters():
     np.testing.assert_allclose(np.diag(cov), [0.25, 4.0, 1.0])
     assert shared.llr_is_linear and not hetero.llr_is_linear
     assert dgps.make_dgp("gaussian_hetero", dim=3, mean=[1, 1, 0], spread=1.0).llr_is_linear
+    correlated = dgps.make_dgp(
+        "gaussian_correlated", dim=3, mean=[1, 0.5, 0], correlation=0.5, variances=[1, 4, 1]
+    )
+    ((_, mean0, cov0),), ((_, mean1, cov1),) = correlated.components(0), correlated.components(1)
+    np.testing.assert_array_equal(mean0, [0, 0, 0])
+    np.testing.assert_array_equal(mean1, [1, 0.5, 0])
+    np.testing.assert_allclose(cov1, [[1, 1, 0.5], [1, 4, 1], [0.5, 1, 1]])
+    np.testing.assert_array_equal(cov0, cov1)
+    assert correlated.llr_is_linear
 
 
 @pytest.mark.parametrize(
     ("name", "params", "match"),
     [
-        ("gaussian_sharp", {"dim": 2, "shift": 1}, "valid names: gaussian_hetero"),
+        ("gaussian_sharp", {"dim": 2, "shift": 1}, "valid names: gaussian_correlated, gaussian_hetero"),
         ("gaussian_shared", {"dim": 0, "shift": 1}, "dim"),
         ("gaussian_shared", {"dim": 2.5, "shift": 1}, "dim"),
         ("gaussian_shared", {"dim": 2}, "shift"),
@@ -91,6 +106,13 @@ def test_documented_parameters():
         ("gaussian_hetero", {"dim": 3, "mean": [1, 1], "spread": 2}, "mean"),
         ("gaussian_hetero", {"dim": 3, "mean": [1, 1, 0], "spread": 0}, "spread"),
         ("gaussian_hetero", {"dim": 1, "mean": [1], "spread": 2}, "dim"),
+        ("gaussian_correlated", {"dim": 3, "mean": [1, 0, 0], "correlation": -0.6}, "(-0.5, 1)"),
+        ("gaussian_correlated", {"dim": 2, "mean": [1, 0], "correlation": 1.0}, "correlation"),
+        (
+            "gaussian_correlated",
+            {"dim": 2, "mean": [1, 0], "correlation": 0, "variances": [1, 0]},
+            "variances",
+        ),
         ("minority_mixture", {"dim": 2, "means": [[1, 0]], "weights": [0.5]}, "weights"),
         ("minority_mixture", {"dim": 2, "means": [[1, 0]], "weights": [1], "scale": -1}, "scale"),
         ("minority_mixture", {"dim": 2, "means": [[1, 0], [0, 1]], "weights": [1]}, "means"),

@@ -1,7 +1,7 @@
 """augsim.figures on small synthetic summary and population tables built here.
 
 The tables follow the formats of :func:`augsim.tables.summarise` and
-:func:`augsim.study.population_table`; their values are formulas, so the tests know what each
+:func:`augsim.limits.population_table`; their values are formulas, so the tests know what each
 figure must show (exact power laws for the rate, known parts for the decomposition).
 """
 
@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from augsim import figures
-from augsim.figures import METRICS
+from augsim import figures, views
 from augsim.tables import CELL
+from augsim.views import METRICS
 
 DGPS = {
     "mild": {"name": "gaussian_hetero", "params": {"dim": 2, "spread": 1.0}},
@@ -38,6 +38,17 @@ EXPERIMENTS = {
     },
 }
 GAMMA_SPEC = {"experiment": "sweep", "dgp": "strong", "model": "linear"}
+# what augsim.plan.catalogue gives for such a config: roles, labels and capabilities
+CATALOGUE = {
+    "roles": {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth",
+              "ros": "resampler"},
+    "labels": {"raw": "raw", "reweight": "reweight", "oracle": "oracle", "ros": "ROS"},
+    "generator_names": {"oracle": "oracle", "ros": "ros"},
+    "models": {"linear": {"label": "logistic", "exact_population": True},
+               "quadratic": {"label": "quadratic logistic", "exact_population": False}},
+    "dgps": {dgp: {"kind": "simulated", "has_population": True} for dgp in DGPS},
+}  # fmt: skip
+OPTIONS = {"experiments": EXPERIMENTS, "catalogue": CATALOGUE, "dgps": DGPS}
 RATE_EXPONENT = {"raw": -1.0, "oracle": -0.5}
 # mean paired difference from raw per unit gamma, by method (metric index adds a small offset)
 SLOPE = {"raw": 0.0, "oracle": 0.02, "ros": -0.01, "reweight": 0.015}
@@ -124,7 +135,7 @@ def _legend_text(legend) -> str:
 
 @pytest.mark.parametrize("plot", [figures.plot_well_specified, figures.plot_misspecified])
 def test_gamma_figure_draws_methods_bands_and_population_overlay(plot, summary, population):
-    fig = plot(summary, population, spec=GAMMA_SPEC, experiments=EXPERIMENTS, dgps=DGPS)
+    fig = plot(summary, population, spec=GAMMA_SPEC, **OPTIONS)
     assert isinstance(fig, Figure)
     axes = _data_axes(fig)
     assert len(axes) == len(METRICS)
@@ -141,9 +152,7 @@ def test_gamma_figure_draws_methods_bands_and_population_overlay(plot, summary, 
 
 
 def test_gamma_figure_population_overlay_is_the_difference_from_raw(summary, population):
-    fig = figures.plot_misspecified(
-        summary, population, spec=GAMMA_SPEC, experiments=EXPERIMENTS, dgps=DGPS
-    )
+    fig = figures.plot_misspecified(summary, population, spec=GAMMA_SPEC, **OPTIONS)
     ax = _data_axes(fig)[0]
     overlay = [line for line in ax.lines if line.get_linestyle() == "--"]
     oracle = overlay[0]  # methods are drawn in the experiment's order
@@ -153,9 +162,7 @@ def test_gamma_figure_population_overlay_is_the_difference_from_raw(summary, pop
 
 def test_gamma_figure_without_exact_metrics_uses_test_set_and_no_overlay(summary, population):
     spec = {**GAMMA_SPEC, "model": "quadratic"}
-    fig = figures.plot_misspecified(
-        summary, population, spec=spec, experiments=EXPERIMENTS, dgps=DGPS
-    )
+    fig = figures.plot_misspecified(summary, population, spec=spec, **OPTIONS)
     for ax in _data_axes(fig):
         assert len(ax.lines) == 1 + 3 + 1
     assert "test-set" in fig.get_suptitle()
@@ -187,7 +194,7 @@ def test_log_slope_drops_non_positive_regrets():
 
 def test_rate_figure_legend_gives_the_true_exponents(summary):
     spec = {"experiment": "rate", "dgps": ["mild"], "model": "linear"}
-    fig = figures.plot_rate(summary, spec=spec, experiments=EXPERIMENTS, dgps=DGPS)
+    fig = figures.plot_rate(summary, spec=spec, **OPTIONS)
     axes = _data_axes(fig)
     assert len(axes) == len(METRICS)
     for ax in axes:
@@ -204,7 +211,9 @@ def test_rate_figure_legend_gives_the_true_exponents(summary):
 
 
 def test_decomposition_parts_add_up(summary):
-    parts = figures.decomposition_parts(summary, spec=GAMMA_SPEC, experiments=EXPERIMENTS)
+    parts = views.decomposition_parts(
+        summary, spec=GAMMA_SPEC, experiments=EXPERIMENTS, catalogue=CATALOGUE
+    )
     assert set(parts["generator"]) == {"ros"}  # oracle and reweight are the references
     assert len(parts) == 3 * len(METRICS)
     np.testing.assert_allclose(
@@ -221,7 +230,7 @@ def test_decomposition_parts_add_up(summary):
 
 
 def test_decomposition_figure_has_a_panel_per_metric_and_generator(summary):
-    fig = figures.plot_decomposition(summary, spec=GAMMA_SPEC, experiments=EXPERIMENTS, dgps=DGPS)
+    fig = figures.plot_decomposition(summary, spec=GAMMA_SPEC, **OPTIONS)
     axes = _data_axes(fig)
     assert len(axes) == len(METRICS) * 1
     for ax in axes:
@@ -237,9 +246,7 @@ def test_decomposition_figure_has_a_panel_per_metric_and_generator(summary):
 
 def test_misspecification_sweep_heatmaps(summary):
     spec = {"experiment": "sweep", "model": "linear", "degree": "spread"}
-    fig = figures.plot_misspecification_sweep(
-        summary, spec=spec, experiments=EXPERIMENTS, dgps=DGPS
-    )
+    fig = figures.plot_misspecification_sweep(summary, spec=spec, **OPTIONS)
     axes = _data_axes(fig)
     assert len(axes) == 3 * len(METRICS)  # methods oracle, ros, reweight
     assert len(fig.axes) - len(axes) == len(METRICS)  # one colour bar per metric
@@ -274,52 +281,78 @@ def test_population_figure(population):
 # ---------------------------------------------------------------------------------------------
 
 
+def test_decomposition_finds_its_references_by_role(summary):
+    # the truth sampler under another key: the same parts, the same colour as the oracle's
+    renamed = summary.assign(method=summary["method"].replace({"oracle": "truth"}))
+    catalogue = {
+        **CATALOGUE,
+        "roles": {**CATALOGUE["roles"], "truth": "truth"},
+        "labels": {**CATALOGUE["labels"], "truth": "truth (oracle)"},
+        "generator_names": {"truth": "oracle", "ros": "ros"},
+    }
+    experiments = {"sweep": {**EXPERIMENTS["sweep"], "methods": ["truth", "ros", "reweight"]}}
+    expected = views.decomposition_parts(
+        summary, spec=GAMMA_SPEC, experiments=EXPERIMENTS, catalogue=CATALOGUE
+    )
+    parts = views.decomposition_parts(
+        renamed, spec=GAMMA_SPEC, experiments=experiments, catalogue=catalogue
+    )
+    pd.testing.assert_frame_equal(parts, expected)
+    style = figures.MethodStyle(catalogue)
+    assert style.colour("truth") == figures.MethodStyle(CATALOGUE).colour("oracle")
+    fig = figures.plot_decomposition(
+        renamed, spec=GAMMA_SPEC, experiments=experiments, catalogue=catalogue, dgps=DGPS
+    )
+    assert "truth (oracle)" in _legend_text(fig.legends[0])
+
+
 @pytest.mark.parametrize(
     ("spec", "match"),
     [
         ({"experiment": "nope", "dgp": "strong", "model": "linear"}, "experiment 'nope'"),
-        ({"experiment": "sweep", "dgp": "other", "model": "linear"}, "DGP 'other'"),
-        ({"experiment": "sweep", "dgp": "strong", "model": "cubic"}, "model 'cubic'"),
-        ({"experiment": "sweep"}, "lacks keys"),
-        ({}, "lacks keys"),
+        ({"experiment": "sweep", "dgp": "other", "model": "linear"}, "no population summary"),
     ],
 )
 def test_bad_gamma_spec_raises(summary, population, spec, match):
+    catalogue = {**CATALOGUE, "dgps": {**CATALOGUE["dgps"], "other": CATALOGUE["dgps"]["mild"]}}
     with pytest.raises(ValueError, match=match):
-        figures.plot_well_specified(summary, population, spec=spec, experiments=EXPERIMENTS)
+        figures.plot_well_specified(
+            summary, population, spec=spec, experiments=EXPERIMENTS, catalogue=catalogue
+        )
 
 
 def test_spec_absent_from_tables_raises(summary, population):
     absent = summary[summary["dgp"] != "strong"]
-    with pytest.raises(ValueError, match="no summary rows"):
-        figures.plot_misspecified(absent, population, spec=GAMMA_SPEC, experiments=EXPERIMENTS)
-    with pytest.raises(ValueError, match="no summary rows"):
-        figures.plot_decomposition(absent, spec=GAMMA_SPEC, experiments=EXPERIMENTS)
+    with pytest.raises(ValueError, match="no population summary rows"):
+        figures.plot_misspecified(absent, population, spec=GAMMA_SPEC, **OPTIONS)
+    with pytest.raises(ValueError, match="no population summary rows"):
+        figures.plot_decomposition(absent, spec=GAMMA_SPEC, **OPTIONS)
 
 
 def test_other_bad_specs_raise(summary, population):
     rate = {"experiment": "rate", "dgps": ["mild"], "model": "linear"}
-    with pytest.raises(ValueError, match="lacks keys"):
-        figures.plot_rate(summary, spec={"experiment": "rate"}, experiments=EXPERIMENTS)
     with pytest.raises(ValueError, match="no gamma 1"):
         experiments = {"rate": {**EXPERIMENTS["rate"], "gammas": [2.0]}}
-        figures.plot_rate(summary, spec=rate, experiments=experiments)
+        figures.plot_rate(summary, spec=rate, experiments=experiments, catalogue=CATALOGUE)
     sweep = {"experiment": "sweep", "model": "linear", "degree": "tilt"}
     with pytest.raises(ValueError, match="no numeric parameter 'tilt'"):
-        figures.plot_misspecification_sweep(summary, spec=sweep, experiments=EXPERIMENTS, dgps=DGPS)
+        figures.plot_misspecification_sweep(summary, spec=sweep, **OPTIONS)
     experiments = {"sweep": {**EXPERIMENTS["sweep"], "methods": ["ros", "oracle"]}}
-    with pytest.raises(ValueError, match="reweight"):
-        figures.decomposition_parts(summary, spec=GAMMA_SPEC, experiments=experiments)
+    with pytest.raises(ValueError, match="role 'weighting'"):
+        views.decomposition_parts(
+            summary, spec=GAMMA_SPEC, experiments=experiments, catalogue=CATALOGUE
+        )
     with pytest.raises(ValueError, match="weight_curve"):
         figures.plot_population(population[population["kind"] == "gamma_curve"])
 
 
 def test_method_colours_are_fixed_and_distinct():
     known = ["raw", "reweight", "oracle", "ros", "smote", "gaussian", "biased_oracle"]
-    colours = [figures.method_colour(method) for method in known]
+    style = figures.MethodStyle(CATALOGUE)
+    colours = [style.colour(method) for method in known]
     assert len(set(colours)) == len(known)
-    assert figures.method_colour("smote_k3") == figures.method_colour("smote_k3")
-    assert figures.method_colour("smote_k3") not in colours
+    assert style.colour("smote_k3") == style.colour("smote_k3")
+    assert style.colour("smote_k3") not in colours
 
 
 def test_save_figure_writes_pdf_and_png(tmp_path, population):
@@ -341,8 +374,7 @@ def test_render_draws_a_rule_from_table_files(tmp_path, summary, population, fig
     if figure == "population":
         del inputs["summary"]
     outputs = [tmp_path / f"{figure}.pdf", tmp_path / f"{figure}.png"]
-    params = {"spec": GAMMA_SPEC if figure != "population" else {}, "experiments": EXPERIMENTS,
-              "dgps": DGPS}  # fmt: skip
+    params = {"spec": GAMMA_SPEC if figure != "population" else {}, **OPTIONS}
     figures.render(figure, inputs=inputs, params=params, outputs=outputs)
     assert outputs[0].read_bytes().startswith(b"%PDF")
     assert outputs[1].read_bytes().startswith(b"\x89PNG")
@@ -354,6 +386,6 @@ def test_render_rejects_an_unknown_figure(tmp_path):
 
 
 def test_every_figure_of_the_workflow_has_a_plot_function():
-    from augsim import plan
+    from augsim import validation
 
-    assert set(figures.PLOTS) == set(plan.FIGURES)
+    assert set(figures.PLOTS) == set(validation.FIGURE_NEEDS)

@@ -4,7 +4,7 @@ import pytest
 import yaml
 from workflow_helpers import REPO
 
-from augsim import plan
+from augsim import plan, validation
 
 CI = yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
 PAPER = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
@@ -12,7 +12,7 @@ PAPER = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
 
 @pytest.mark.parametrize("config", [CI, PAPER], ids=["ci", "paper"])
 def test_shipped_configs_pass_the_cross_checks(config):
-    plan.check_config(config)
+    validation.check_config(config)
 
 
 def test_cells_merge_gammas_across_experiments():
@@ -59,4 +59,4 @@ def _broken(edit):
 )
 def test_cross_checks_name_the_bad_key(edit, message):
     with pytest.raises(ValueError, match=message):
-        plan.check_config(_broken(edit))
+        validation.check_config(_broken(edit))

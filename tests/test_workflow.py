@@ -14,12 +14,12 @@ import pytest
 import yaml
 from workflow_helpers import REPO, copy_workflow, scheduled_jobs, snakemake, write_config
 
-from augsim import io, plan
+from augsim import io, plan, validation
 from augsim.metrics import METRIC_NAMES
 
 pytestmark = pytest.mark.workflow
 
-FIGURES = plan.FIGURES
+FIGURES = tuple(validation.FIGURE_NEEDS)
 REPLICATE_COLUMNS = [
     "dgp", "n", "model", "method", "gamma", "replicate", "evaluation", "source", "metric",
     "prevalence", "value", "bayes", "regret", "error",

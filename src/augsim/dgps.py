@@ -12,6 +12,11 @@ population metrics of :mod:`augsim.population` exact.
 ``gaussian_hetero(dim, mean, spread)``
     X|Y=0 ~ N(0, I), X|Y=1 ~ N(mean, diag(1/spread^2, spread^2, 1, ..., 1)). Quadratic
     log-likelihood ratio; ``spread = 1`` is the well-specified case.
+``gaussian_correlated(dim, mean, correlation, variances)``
+    X|Y=0 ~ N(0, S), X|Y=1 ~ N(mean, S), one full covariance S with the given variances and one
+    correlation between every pair of coordinates. Linear log-likelihood ratio, as for
+    ``gaussian_shared``, but no symmetry fixes the direction of a linear fit: a projection that
+    is wrong shows up in its metrics.
 ``minority_mixture(dim, means, weights, scale)``
     X|Y=0 ~ N(0, I), X|Y=1 ~ sum_k weights[k] N(means[k], scale * I). One component with
     ``scale = 1`` is the well-specified case.
@@ -220,6 +225,35 @@ def gaussian_hetero(*, dim: int, mean: Sequence[float], spread: float) -> Gaussi
     )
 
 
+def gaussian_correlated(
+    *, dim: int, mean: Sequence[float], correlation: float, variances: Sequence[float] | None = None
+) -> GaussianMixtureDGP:
+    """Both classes share the covariance ``sqrt(v_i v_j) * (1 if i == j else correlation)``."""
+    dim = _check_dim(dim, minimum=2)
+    mean_vec = _check_vector("mean", mean, dim)
+    scales = np.sqrt(_check_vector("variances", np.ones(dim) if variances is None else variances,
+                                   dim))  # fmt: skip
+    correlation = float(correlation)
+    if not -1.0 / (dim - 1) < correlation < 1.0:  # the range where the matrix is definite
+        raise ValueError(
+            f"correlation must lie in (-1/(dim - 1), 1) = ({-1.0 / (dim - 1):.3g}, 1) for the "
+            f"covariance to be positive definite, got {correlation!r}"
+        )
+    if not np.all(scales > 0):
+        raise ValueError(f"variances must be > 0, got {variances!r}")
+    unit = np.full((dim, dim), correlation)
+    np.fill_diagonal(unit, 1.0)
+    cov = unit * np.outer(scales, scales)
+    params = {"dim": dim, "mean": mean_vec.tolist(), "correlation": correlation}
+    params["variances"] = (scales**2).tolist()
+    return GaussianMixtureDGP(
+        "gaussian_correlated",
+        majority=[Component(1.0, np.zeros(dim), cov)],
+        minority=[Component(1.0, mean_vec, cov)],
+        params=params,
+    )
+
+
 def minority_mixture(
     *, dim: int, means: Sequence[Sequence[float]], weights: Sequence[float], scale: float = 1.0
 ) -> GaussianMixtureDGP:
@@ -245,6 +279,7 @@ def minority_mixture(
 DGPS: dict[str, Callable[..., GaussianMixtureDGP]] = {
     "gaussian_shared": gaussian_shared,
     "gaussian_hetero": gaussian_hetero,
+    "gaussian_correlated": gaussian_correlated,
     "minority_mixture": minority_mixture,
 }
 
@@ -257,3 +292,8 @@ def make_dgp(name: str, **params) -> GaussianMixtureDGP:
         return DGPS[name](**params)
     except TypeError as err:  # missing or unexpected keyword
         raise ValueError(f"DGP {name!r}: {err}") from None
+
+
+def build_dgp(spec: dict) -> GaussianMixtureDGP:
+    """The DGP of a config entry ``{"name": ..., "params": {...}}``."""
+    return make_dgp(spec["name"], **(spec.get("params") or {}))

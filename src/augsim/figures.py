@@ -1,22 +1,23 @@
-"""The paper's figures, drawn from the aggregated tables.
+"""The study's figures, drawn from the aggregated tables: plotting only.
 
 Every public ``plot_<figure>`` function takes DataFrames (the summary table of
 :func:`augsim.tables.summarise` and the population table of
-:func:`augsim.study.population_table`) plus that figure's config slice (``spec``) and the
-``experiments``/``dgps`` config sections, and returns a :class:`matplotlib.figure.Figure`;
-:func:`save_figure` writes it to PDF and PNG atomically.
+:func:`augsim.limits.population_table`) plus that figure's config slice (``spec``), the
+``experiments``/``dgps`` config sections and the study's ``catalogue`` (each method's role and
+label, each model's capability: :func:`augsim.plan.catalogue`), and returns a
+:class:`matplotlib.figure.Figure`; :func:`save_figure` writes it to PDF and PNG atomically. What
+each figure shows is selected by :mod:`augsim.views`, which the claims read too.
 
 Figures are built as ``Figure()`` objects, never through ``pyplot``: nothing is registered in
 pyplot's global figure list, so nothing has to be closed and no "too many figures" warning can
-fire in a long test session. A selection that comes out empty raises ``ValueError``: a figure of
-nothing is a config error, not a result.
+fire in a long test session.
 
 Shared conventions
 ------------------
-- Evaluation ``training`` (the deployment prevalence) unless a function says otherwise.
-- Source ``population`` (the exact metric of the fitted linear score) when the model has it, else
-  ``empirical`` (the test set). Population ``gamma_curve`` rows (n -> infinity) exist only for
-  linear models, i.e. exactly the models that have a ``population`` source.
+- Evaluation ``training`` (the deployment prevalence).
+- Source ``population`` (the exact metric of each fitted score) where the model declares exact
+  population metrics and the source has a population, else ``empirical`` (the test set); every
+  subtitle says which. Population curves (n -> infinity) are overlaid only on the former.
 - Cells with failed fits (``n_failed > 0``) are drawn with a black cross and counted in the
   legend or title: their means are over fewer replicates.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -40,34 +41,23 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
-from augsim import io
+from augsim import io, views
+from augsim.methods import RAW, REWEIGHT
+from augsim.sources import POPULATION
+from augsim.views import METRICS
 
 log = logging.getLogger(__name__)
 
-RAW = "raw"
-REWEIGHT = "reweight"
-ORACLE = "oracle"
-TRAINING = "training"
-
-METRICS = ("auroc", "auprc", "best_balanced_accuracy", "best_f1")
 METRIC_LABELS = {
     "auroc": "AUROC",
     "auprc": "AUPRC",
     "best_balanced_accuracy": "best balanced accuracy",
     "best_f1": "best F1",
 }
-METHOD_LABELS = {
-    RAW: "raw",
-    REWEIGHT: "reweight",
-    "oracle": "oracle",
-    "ros": "ROS",
-    "smote": "SMOTE",
-    "gaussian": "Gaussian fit",
-    "biased_oracle": "biased oracle",
-}
 _PALETTE = sns.color_palette("colorblind", 10)
-# One colour per method in every figure. Unknown method keys (a second SMOTE instance, say) get
-# a colour from the unused slots, keyed by a stable hash of the name.
+# One colour and marker per method in every figure, by config key or else by generator registry
+# name; other methods (a second SMOTE instance, say) get a colour from the unused slots, keyed by
+# a stable hash of the key.
 METHOD_COLOURS = {
     RAW: (0.0, 0.0, 0.0),
     REWEIGHT: _PALETTE[7],
@@ -96,29 +86,40 @@ PART_COLOURS = {
 PART_LABELS = {
     "total": "total gain: generator - raw",
     "weighting": "weighting part: reweight - raw",
-    "discrepancy": "discrepancy part: generator - oracle",
-    "residual": "residual: oracle - reweight",
+    "discrepancy": "discrepancy part: generator - truth sampler",
+    "residual": "residual: truth sampler - reweight",
 }
 GAMMA_LABEL = r"$\gamma$ (synthetic amount; 1 = balanced)"
 DIFF_LABEL = "difference from raw"
 _STYLE = {"axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8}
 
 
-def method_colour(method: str) -> tuple[float, float, float]:
-    """The colour of ``method`` in every figure."""
-    if method in METHOD_COLOURS:
-        return METHOD_COLOURS[method]
-    return _SPARE_COLOURS[zlib.crc32(method.encode()) % len(_SPARE_COLOURS)]
+class MethodStyle:
+    """Colour, marker and label of each method of a study, from its catalogue."""
 
+    def __init__(self, catalogue: Mapping) -> None:
+        self.labels = dict(catalogue["labels"])
+        self.names = dict(catalogue.get("generator_names", {}))
 
-def method_marker(method: str) -> str:
-    """The marker of ``method``: lines that coincide stay distinguishable."""
-    return METHOD_MARKERS.get(method, "o")
+    def _key(self, method: str, table: Mapping) -> str | None:
+        for key in (method, self.names.get(method)):
+            if key in table:
+                return key
+        return None
 
+    def colour(self, method: str) -> tuple[float, float, float]:
+        key = self._key(method, METHOD_COLOURS)
+        if key is not None:
+            return METHOD_COLOURS[key]
+        return _SPARE_COLOURS[zlib.crc32(method.encode()) % len(_SPARE_COLOURS)]
 
-def method_label(method: str) -> str:
-    """Display name of a method key."""
-    return METHOD_LABELS.get(method, method)
+    def marker(self, method: str) -> str:
+        """Markers keep lines that coincide distinguishable."""
+        key = self._key(method, METHOD_MARKERS)
+        return "o" if key is None else METHOD_MARKERS[key]
+
+    def label(self, method: str) -> str:
+        return self.labels.get(method, method)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,17 +133,20 @@ def plot_well_specified(
     *,
     spec: dict,
     experiments: dict,
+    catalogue: dict,
     dgps: dict | None = None,
     n: int | None = None,
 ) -> Figure:
     """Figure 1: paired differences from raw against gamma, well-specified model.
 
     One panel per metric, one line per method of ``spec["experiment"]`` with its 95% band, and
-    the population (n -> infinity) difference as a thin dashed line of the same colour.
+    the population (n -> infinity) difference as a thin dashed line of the same colour where
+    the model has exact population metrics.
     """
     return _plot_gamma_figure(
-        summary, population, spec, experiments, dgps, n, title="Well-specified score model"
-    )
+        summary, population, spec, experiments, catalogue, dgps, n,
+        title="Well-specified score model",
+    )  # fmt: skip
 
 
 def plot_misspecified(
@@ -151,17 +155,24 @@ def plot_misspecified(
     *,
     spec: dict,
     experiments: dict,
+    catalogue: dict,
     dgps: dict | None = None,
     n: int | None = None,
 ) -> Figure:
     """Figure 2: the same as :func:`plot_well_specified` for a misspecified model."""
     return _plot_gamma_figure(
-        summary, population, spec, experiments, dgps, n, title="Misspecified score model"
-    )
+        summary, population, spec, experiments, catalogue, dgps, n,
+        title="Misspecified score model",
+    )  # fmt: skip
 
 
 def plot_rate(
-    summary: pd.DataFrame, *, spec: dict, experiments: dict, dgps: dict | None = None
+    summary: pd.DataFrame,
+    *,
+    spec: dict,
+    experiments: dict,
+    catalogue: dict,
+    dgps: dict | None = None,
 ) -> Figure:
     """Figure 3: log-log regret against n, raw and each method at gamma 1, fitted slopes.
 
@@ -169,36 +180,36 @@ def plot_rate(
     least-squares slope of log regret on log n per line; a dotted grey line of slope -1 is the
     1/n reference of the minimax rate.
     """
-    experiment = _experiment(spec, experiments, "rate", keys=("experiment", "dgps", "model"))
+    experiment = views.experiment_of(spec, experiments)
     model, dgp_keys = spec["model"], list(spec["dgps"])
-    methods = [RAW, *[m for m in experiment["methods"] if m != RAW]]
+    methods = [RAW, *views.generators_of(experiment, catalogue)]
     if not np.isclose(experiment["gammas"], 1.0).any():
         raise ValueError(f"rate figure: experiment {spec['experiment']!r} has no gamma 1")
-    rows = _select(
-        summary, dgps=dgp_keys, model=model, ns=experiment["n"], methods=methods, gammas=[1.0]
-    )
-    source = _source(rows, figure="rate")
-    rows = rows[rows["source"] == source]
+    style = MethodStyle(catalogue)
     # one DGP: a 2 x 2 grid of metrics; several: one row of four metrics per DGP
     ncols = 2 if len(dgp_keys) == 1 else len(METRICS)
     fig, axes = _figure(len(dgp_keys) * len(METRICS) // ncols, ncols, panel=(4.2, 3.2))
     panels = iter(axes.flat)
+    sources = []
     for dgp in dgp_keys:
-        by_dgp = rows[rows["dgp"] == dgp]
-        if by_dgp.empty:
-            raise ValueError(f"rate figure: no summary rows for DGP {dgp!r} and model {model!r}")
+        sources.append(views.source_of(catalogue, dgp, model))
+        by_dgp = views.cells(
+            summary, dgps=[dgp], model=model, ns=experiment["n"], methods=methods,
+            gammas=[1.0], source=sources[-1],
+        )  # fmt: skip
         for metric in METRICS:
             ax = next(panels)
-            _draw_rate_panel(ax, by_dgp[by_dgp["metric"] == metric], methods, f"{dgp}/{metric}")
+            rows = by_dgp[by_dgp["metric"] == metric]
+            _draw_rate_panel(ax, rows, methods, style, f"{dgp}/{metric}")
             where = f" — {dgp}" if len(dgp_keys) > 1 else ""
             ax.set_title(METRIC_LABELS[metric] + where)
-    ns = ", ".join(map(str, sorted(rows["n"].unique())))
+    ns = ", ".join(map(str, sorted(experiment["n"])))
     named = "; ".join(_dgp_label(dgp, dgps) for dgp in dgp_keys)
     _suptitle(
         fig,
         f"Regret rate — {named}, model {model}, n = {ns}",
         f"mean regret (Bayes - value), raw and methods at $\\gamma$ = 1; "
-        f"{_source_label(source)}, training prevalence",
+        f"{_sources_label(sources)}, training prevalence",
     )
     return fig
 
@@ -208,23 +219,28 @@ def plot_decomposition(
     *,
     spec: dict,
     experiments: dict,
+    catalogue: dict,
     dgps: dict | None = None,
     n: int | None = None,
 ) -> Figure:
     """Figure 4: total gain = weighting part + discrepancy part + residual, against gamma.
 
-    Rows are metrics and columns the generators of the experiment (other than the oracle, the
-    reference of the discrepancy part). See :func:`decomposition_parts` for the definitions.
+    Rows are metrics and columns the generators of the experiment (other than the truth
+    sampler, the reference of the discrepancy part). See :func:`augsim.views.decomposition_parts`
+    for the definitions.
     """
-    experiment = _experiment(spec, experiments, "decomposition")
-    n = _pick_n(experiment, n)
-    parts = decomposition_parts(summary, spec=spec, experiments=experiments, n=n)
+    experiment = views.experiment_of(spec, experiments)
+    n = views.shown_n(experiment, n)
+    parts = views.decomposition_parts(
+        summary, spec=spec, experiments=experiments, catalogue=catalogue, n=n
+    )
+    style = MethodStyle(catalogue)
     generators = list(dict.fromkeys(parts["generator"]))
     fig, axes = _figure(len(METRICS), len(generators), panel=(3.2, 2.5), sharex=True, sharey="row")
     for j, generator in enumerate(generators):
         failed = _failed_fits(parts[parts["generator"] == generator], by=["gamma"])
-        title = method_label(generator) + _failure_note(failed)
-        axes[0, j].set_title(title, color=method_colour(generator))
+        title = style.label(generator) + _failure_note(failed)
+        axes[0, j].set_title(title, color=style.colour(generator))
         for i, metric in enumerate(METRICS):
             ax = axes[i, j]
             cell = parts[(parts["generator"] == generator) & (parts["metric"] == metric)]
@@ -238,7 +254,9 @@ def plot_decomposition(
         Line2D([], [], color=PART_COLOURS[p], ls=_PART_STYLES[p], marker="o", ms=4)
         for p in PART_COLOURS
     ]
-    fig.legend(handles, list(PART_LABELS.values()), loc="outside lower center", ncols=4)
+    truth = views.decomposition_methods(experiment, catalogue)["truth"]
+    labels = [text.replace("truth sampler", style.label(truth)) for text in PART_LABELS.values()]
+    fig.legend(handles, labels, loc="outside lower center", ncols=4)
     source = parts["source"].iloc[0]
     _suptitle(
         fig,
@@ -250,75 +268,12 @@ def plot_decomposition(
     return fig
 
 
-def decomposition_parts(
-    summary: pd.DataFrame, *, spec: dict, experiments: dict, n: int | None = None
-) -> pd.DataFrame:
-    """The parts of each generator's gain over raw, per (generator, gamma, metric).
-
-    With ``d(method)`` the mean paired difference from raw (``diff_mean``):
-
-    - ``total = d(generator)``
-    - ``weighting = d(reweight)``: the change of the effective class weight alone;
-    - ``discrepancy = d(generator) - d(oracle)``: synthetic rows that are not true minority rows;
-    - ``residual = total - weighting - discrepancy = d(oracle) - d(reweight)``: fresh true rows
-      against reweighting the observed ones (a finite-sample effect; zero at n -> infinity).
-
-    Returns one row per (generator, gamma, metric) with those four columns, the total's 95%
-    interval (``total_low``/``total_high``), ``n_failed`` summed over the cells involved and the
-    ``source`` used.
-    """
-    experiment = _experiment(spec, experiments, "decomposition")
-    n = _pick_n(experiment, n)
-    methods = [m for m in experiment["methods"] if m != RAW]
-    missing = {REWEIGHT, ORACLE} - set(methods)
-    if missing:
-        raise ValueError(
-            f"decomposition: experiment {spec['experiment']!r} must include methods "
-            f"{sorted(missing)} (the weighting and discrepancy references)"
-        )
-    generators = [m for m in methods if m not in (REWEIGHT, ORACLE)] or [ORACLE]
-    rows = _select(
-        summary,
-        dgps=[spec["dgp"]],
-        model=spec["model"],
-        ns=[n],
-        methods=methods,
-        gammas=experiment["gammas"],
-    )
-    source = _source(rows, figure="decomposition")
-    wide = rows[rows["source"] == source].pivot_table(
-        index=["gamma", "metric"], columns="method", values=["diff_mean", "n_failed"]
-    )
-    d, failed = wide["diff_mean"], wide["n_failed"]
-    frames = []
-    for generator in generators:
-        if generator not in d.columns:
-            raise ValueError(f"decomposition: no summary rows for generator {generator!r}")
-        part = pd.DataFrame(
-            {
-                "total": d[generator],
-                "weighting": d[REWEIGHT],
-                "discrepancy": d[generator] - d[ORACLE],
-                "residual": d[ORACLE] - d[REWEIGHT],
-                "n_failed": failed[list({generator, REWEIGHT, ORACLE})].sum(axis=1),
-            }
-        )
-        frames.append(part.reset_index().assign(generator=generator))
-    parts = pd.concat(frames, ignore_index=True).dropna(subset=["total", "weighting", "residual"])
-    bands = rows[rows["source"] == source].rename(
-        columns={"method": "generator", "diff_ci_low": "total_low", "diff_ci_high": "total_high"}
-    )
-    keys = ["generator", "gamma", "metric"]
-    parts = parts.merge(bands[[*keys, "total_low", "total_high"]], on=keys, how="left")
-    log.info("decomposition: %d rows for generators %s (%s)", len(parts), generators, source)
-    return parts.assign(source=source)
-
-
 def plot_misspecification_sweep(
     summary: pd.DataFrame,
     *,
     spec: dict,
     experiments: dict,
+    catalogue: dict,
     dgps: dict,
     n: int | None = None,
 ) -> Figure:
@@ -328,24 +283,23 @@ def plot_misspecification_sweep(
     metric); the colour scale is centred at 0 and shared by the panels of one metric. Cells
     marked ``*`` had failed fits.
     """
-    keys = ("experiment", "model", "degree")
-    experiment = _experiment(spec, experiments, "misspecification_sweep", keys=keys)
-    n = _pick_n(experiment, n)
-    degrees = _degrees(experiment["dgps"], dgps, spec["degree"])
-    methods = [m for m in experiment["methods"] if m != RAW]
-    rows = _select(
-        summary,
-        dgps=list(degrees),
-        model=spec["model"],
-        ns=[n],
-        methods=methods,
-        gammas=experiment["gammas"],
-    )
-    source = _source(rows, figure="misspecification_sweep")
-    rows = rows[rows["source"] == source].assign(degree=lambda t: t["dgp"].map(degrees))
+    experiment = views.experiment_of(spec, experiments)
+    n = views.shown_n(experiment, n)
+    degrees = views.degrees(experiment["dgps"], dgps, spec["degree"])
+    methods = views.generators_of(experiment, catalogue)
+    frames, sources = [], []
+    for dgp in degrees:
+        sources.append(views.source_of(catalogue, dgp, spec["model"]))
+        rows = views.cells(
+            summary, dgps=[dgp], model=spec["model"], ns=[n], methods=methods,
+            gammas=experiment["gammas"], source=sources[-1],
+        )  # fmt: skip
+        frames.append(rows)
+    rows = pd.concat(frames).assign(degree=lambda t: t["dgp"].map(degrees))
     order = sorted(degrees.values(), reverse=True)  # largest degree on top
     gammas = sorted(float(g) for g in experiment["gammas"])
     methods = [m for m in methods if m in set(rows["method"])]
+    style = MethodStyle(catalogue)
     fig, axes = _figure(len(methods), len(METRICS), panel=(3.4, 1.0 + 0.45 * len(degrees)))
     for j, metric in enumerate(METRICS):
         by_metric = rows[rows["metric"] == metric]
@@ -360,7 +314,7 @@ def plot_misspecification_sweep(
                 ax.set_ylabel(spec["degree"])
             else:
                 ax.set_yticklabels([])
-            ax.set_title(f"{method_label(method)} — {METRIC_LABELS[metric]}")
+            ax.set_title(f"{style.label(method)} — {METRIC_LABELS[metric]}")
         bar = fig.colorbar(ax.collections[0], ax=list(axes[:, j]), location="bottom", shrink=0.9)
         bar.ax.xaxis.set_major_locator(MaxNLocator(nbins=2, symmetric=True))
         bar.set_label(f"{METRIC_LABELS[metric]}: {DIFF_LABEL}")
@@ -369,24 +323,26 @@ def plot_misspecification_sweep(
         fig,
         f"Gain over raw against $\\gamma$ and the degree of misspecification "
         f"({spec['degree']}) — n = {n}, model {spec['model']}",
-        f"mean difference from raw; {_source_label(source)}, training prevalence.{failed}",
+        f"mean difference from raw; {_sources_label(sources)}, training prevalence.{failed}",
     )
     return fig
 
 
 def plot_population(
-    population: pd.DataFrame, *, spec: dict | None = None, dgps: dict | None = None
+    population: pd.DataFrame,
+    *,
+    spec: dict | None = None,
+    catalogue: dict | None = None,
+    dgps: dict | None = None,
 ) -> Figure:
     """Figure 6: metric of the restricted-class projection theta*(w) against the weight w.
 
     One panel per metric, one line per DGP with ``weight_curve`` rows, its Bayes value as a
     dashed line of the same colour. Grey verticals mark the raw fit's weight (w = training
-    prevalence) and full balance (w = 0.5, gamma = 1). ``spec`` is unused: the figure has no
-    options, the argument keeps the plot functions alike.
+    prevalence) and full balance (w = 0.5, gamma = 1). ``spec`` and ``catalogue`` are unused:
+    the figure has no options, the arguments keep the plot functions alike.
     """
-    rows = population[
-        (population["kind"] == "weight_curve") & (population["evaluation"] == TRAINING)
-    ]
+    rows = views.weight_curves(population)
     if rows.empty:
         raise ValueError("population figure: no weight_curve rows at the training prevalence")
     dgp_keys = list(dict.fromkeys(rows["dgp"]))
@@ -430,6 +386,10 @@ def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.Pat
         fig.savefig(png_tmp, format="png", dpi=150)
 
 
+#: the input names of a plot rule that are tables, in the order the plot functions take them
+TABLE_INPUTS = ("summary", "population")
+
+
 def render(
     figure: str,
     *,
@@ -439,14 +399,15 @@ def render(
 ) -> None:
     """Draw ``figure`` from its rule's input tables and config slices; write its PDF and PNG.
 
-    ``inputs`` maps the rule's input names (``summary``, ``population``) to table paths, in the
-    order the plot function takes the tables; ``params`` holds ``spec``, ``experiments`` and
-    ``dgps``; ``outputs`` is ``(pdf_path, png_path)``.
+    ``inputs`` maps the rule's input names to paths; the tables among them
+    (:data:`TABLE_INPUTS`) are passed in the order the plot functions take them. ``params``
+    holds ``spec``, ``experiments``, ``dgps`` and ``catalogue``; ``outputs`` is
+    ``(pdf_path, png_path)``.
     """
     if figure not in PLOTS:
         raise ValueError(f"unknown figure {figure!r}; valid figures: {', '.join(sorted(PLOTS))}")
-    tables = [io.read_table(path) for path in inputs.values()]
-    options = {"spec": params["spec"], "dgps": params["dgps"]}
+    tables = [io.read_table(inputs[name]) for name in TABLE_INPUTS if name in inputs]
+    options = {key: params[key] for key in ("spec", "dgps", "catalogue")}
     if figure != "population":
         options["experiments"] = params["experiments"]
     log.info("drawing %s from %s with spec %s", figure, list(inputs), params["spec"])
@@ -467,130 +428,15 @@ def log_slope(n: Sequence[float], regret: Sequence[float]) -> tuple[float, int]:
     return float(slope), int((~keep).sum())
 
 
-# ---------------------------------------------------------------------------------------------
-# Selection helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _experiment(
-    spec: dict,
-    experiments: dict,
-    figure: str,
-    *,
-    keys: Sequence[str] = ("experiment", "dgp", "model"),
-) -> dict:
-    """The experiment a figure draws, after checking the spec names what the figure needs."""
-    missing = [key for key in keys if key not in (spec or {})]
-    if missing:
-        raise ValueError(f"{figure} figure: spec {spec!r} lacks keys {missing}")
-    name = spec["experiment"]
-    if name not in experiments:
-        raise ValueError(
-            f"{figure} figure: experiment {name!r} is not one of {sorted(experiments)}"
-        )
-    experiment = experiments[name]
-    wanted = spec["dgps"] if "dgps" in keys else [spec["dgp"]] if "dgp" in keys else []
-    for dgp in wanted:
-        if dgp not in experiment["dgps"]:
-            raise ValueError(f"{figure} figure: DGP {dgp!r} is not in experiment {name!r}")
-    if spec["model"] not in experiment["models"]:
-        raise ValueError(f"{figure} figure: model {spec['model']!r} is not in experiment {name!r}")
-    return experiment
-
-
-def _pick_n(experiment: dict, n: int | None) -> int:
-    """The training size drawn: ``n`` if given, else the experiment's largest."""
-    if n is None:
-        return int(max(experiment["n"]))
-    if n not in experiment["n"]:
-        raise ValueError(f"n = {n} is not one of the experiment's sizes {experiment['n']}")
-    return int(n)
-
-
-def _select(
-    summary: pd.DataFrame,
-    *,
-    dgps: Sequence[str],
-    model: str,
-    ns: Sequence[int],
-    methods: Sequence[str],
-    gammas: Sequence[float],
-) -> pd.DataFrame:
-    """Summary rows at the training prevalence for these cells; raw is taken at gamma 0.
-
-    A cell's gammas are merged over every experiment that fits it, so rows are restricted to the
-    experiment's own gammas. Raises ``ValueError`` when nothing is left.
-    """
-    gamma = summary["gamma"].astype(float).round(10)
-    wanted = np.round(np.asarray(gammas, dtype=float), 10)
-    keep = (
-        summary["dgp"].isin(dgps)
-        & (summary["model"] == model)
-        & (summary["evaluation"] == TRAINING)
-        & summary["metric"].isin(METRICS)
-        & summary["n"].isin(ns)
-        & (
-            ((summary["method"] == RAW) & (gamma == 0.0))
-            | (summary["method"].isin(methods) & gamma.isin(wanted))
-        )
-    )
-    rows = summary[keep].assign(gamma=gamma[keep])
-    if rows.empty:
-        raise ValueError(
-            f"no summary rows for DGPs {list(dgps)}, model {model!r}, n {list(ns)}, methods "
-            f"{list(methods)} at gammas {list(gammas)} (evaluation {TRAINING!r}); the table has "
-            f"DGPs {sorted(summary['dgp'].unique())}, models {sorted(summary['model'].unique())}"
-        )
-    log.info("selected %d summary rows (DGPs %s, model %s, n %s)", len(rows), dgps, model, ns)
-    return rows
-
-
-def _source(rows: pd.DataFrame, *, figure: str) -> str:
-    """``population`` when the rows have it (linear models), else ``empirical``."""
-    source = "population" if (rows["source"] == "population").any() else "empirical"
-    log.info("%s figure: %s metrics", figure, source)
-    return source
-
-
 def _source_label(source: str) -> str:
-    return {"population": "exact population metric of each fit", "empirical": "test-set metric"}[
+    return {POPULATION: "exact population metric of each fit", "empirical": "test-set metric"}[
         source
     ]
 
 
-def _degrees(dgp_keys: Sequence[str], dgps: dict, degree: str) -> dict[str, float]:
-    """The misspecification degree of each DGP, ordered as the experiment lists them."""
-    values = {}
-    for key in dgp_keys:
-        value = dgps.get(key, {}).get("params", {}).get(degree)
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ValueError(
-                f"misspecification_sweep: DGP {key!r} has no numeric parameter {degree!r}"
-            )
-        values[key] = float(value)
-    if len(set(values.values())) < len(values):
-        raise ValueError(f"misspecification_sweep: DGPs share a {degree!r} value: {values}")
-    return values
-
-
-def _gamma_curve_differences(
-    population: pd.DataFrame, *, dgp: str, n: int, gammas: Sequence[float]
-) -> pd.DataFrame:
-    """Population (n -> infinity) value at each gamma minus the raw value, per method/metric."""
-    curve = population[
-        (population["kind"] == "gamma_curve")
-        & (population["dgp"] == dgp)
-        & (population["n"] == n)
-        & (population["evaluation"] == TRAINING)
-    ].assign(gamma=lambda t: t["gamma"].astype(float).round(10))
-    # two linear model instances give the same limit twice (the table has no model column)
-    raw = curve[(curve["method"] == RAW) & (curve["gamma"] == 0.0)]
-    raw = raw.groupby("metric")["value"].first()
-    if raw.empty:
-        log.warning("no population raw curve for %s n=%d: no population overlay", dgp, n)
-        return curve.iloc[0:0].assign(difference=[])
-    curve = curve[curve["gamma"].isin(np.round(np.asarray(gammas, dtype=float), 10))]
-    return curve.assign(difference=curve["value"] - curve["metric"].map(raw))
+def _sources_label(sources: Sequence[str]) -> str:
+    """What the panels show: one source, or which DGPs show which."""
+    return " / ".join(_source_label(source) for source in dict.fromkeys(sources))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -620,48 +466,41 @@ def _dgp_label(dgp: str, dgps: dict | None) -> str:
     return f"DGP {dgp} ({name})" if name and name != dgp else f"DGP {dgp}"
 
 
-def _plot_gamma_figure(summary, population, spec, experiments, dgps, n, *, title) -> Figure:
+def _plot_gamma_figure(
+    summary, population, spec, experiments, catalogue, dgps, n, *, title
+) -> Figure:
     """Figures 1 and 2: one panel per metric, difference from raw against gamma."""
-    experiment = _experiment(spec, experiments, title)
-    n = _pick_n(experiment, n)
+    experiment = views.experiment_of(spec, experiments)
+    n = views.shown_n(experiment, n)
     dgp, model = spec["dgp"], spec["model"]
-    methods = [m for m in experiment["methods"] if m != RAW]
-    rows = _select(
-        summary, dgps=[dgp], model=model, ns=[n], methods=methods, gammas=experiment["gammas"]
-    )
-    source = _source(rows, figure=title)
-    rows = rows[rows["source"] == source]
-    # gamma_curve rows exist for linear models only, which are the models with exact metrics
+    rows = views.experiment_cells(summary, spec, experiments, catalogue, n)
+    source = rows["source"].iloc[0]
     curves = (
-        _gamma_curve_differences(population, dgp=dgp, n=n, gammas=experiment["gammas"])
-        if source == "population"
+        views.population_differences(population, dgp=dgp, n=n, gammas=experiment["gammas"])
+        if source == POPULATION
         else None
     )
-    methods = [m for m in methods if m in set(rows["method"])]
+    methods = [m for m in views.generators_of(experiment, catalogue) if m in set(rows["method"])]
+    style = MethodStyle(catalogue)
     fig, axes = _figure(2, 2, panel=(5.0, 3.4), sharex=True)
     for ax, metric in zip(axes.flat, METRICS, strict=True):
-        ax.axhline(0.0, color=method_colour(RAW), lw=0.8, zorder=1)
+        ax.axhline(0.0, color=style.colour(RAW), lw=0.8, zorder=1)
         for method in methods:
             cell = rows[(rows["metric"] == metric) & (rows["method"] == method)]
-            _draw_band_line(
-                ax, cell.sort_values("gamma"), method_colour(method), method_marker(method)
-            )
+            colour, marker = style.colour(method), style.marker(method)
+            _draw_band_line(ax, cell.sort_values("gamma"), colour, marker)
             if curves is not None:
                 curve = curves[(curves["metric"] == metric) & (curves["method"] == method)]
                 curve = curve.sort_values("gamma")
                 ax.plot(
-                    curve["gamma"],
-                    curve["difference"],
-                    color=method_colour(method),
-                    ls="--",
-                    lw=0.9,
+                    curve["gamma"], curve["difference"], color=style.colour(method), ls="--", lw=0.9
                 )
         ax.set_title(METRIC_LABELS[metric])
         ax.set_ylabel(DIFF_LABEL)
     for ax in axes[-1]:
         ax.set_xlabel(GAMMA_LABEL)
         _gamma_ticks(ax, experiment["gammas"])
-    _method_legend(fig, rows, methods, overlay=curves is not None)
+    _method_legend(fig, rows, methods, style, overlay=curves is not None)
     replicates = int(rows["n_ok"].max())
     _suptitle(
         fig,
@@ -712,23 +551,27 @@ def _failure_note(failed: int) -> str:
     return f" ({failed} failed fit{'s' if failed > 1 else ''}: x)" if failed else ""
 
 
-def _method_legend(fig: Figure, rows: pd.DataFrame, methods: Sequence[str], *, overlay: bool):
+def _method_legend(
+    fig: Figure, rows: pd.DataFrame, methods: Sequence[str], style: MethodStyle, *, overlay: bool
+):
     """One legend for the figure: methods (with their failed-fit counts) and the line styles."""
-    handles = [Line2D([], [], color=method_colour(RAW), lw=1)]
+    handles = [Line2D([], [], color=style.colour(RAW), lw=1)]
     labels = ["raw (zero line)"]
     for method in methods:
         failed = _failed_fits(rows[rows["method"] == method], by=["gamma"])
         handles.append(
-            Line2D([], [], color=method_colour(method), marker=method_marker(method), ms=4.5)
+            Line2D([], [], color=style.colour(method), marker=style.marker(method), ms=4.5)
         )
-        labels.append(method_label(method) + _failure_note(failed))
+        labels.append(style.label(method) + _failure_note(failed))
     if overlay:
         handles.append(Line2D([], [], color="0.3", ls="--", lw=0.9))
         labels.append("population limit n → ∞")
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
 
 
-def _draw_rate_panel(ax: Axes, rows: pd.DataFrame, methods: Sequence[str], where: str) -> None:
+def _draw_rate_panel(
+    ax: Axes, rows: pd.DataFrame, methods: Sequence[str], style: MethodStyle, where: str
+) -> None:
     """Regret against n on log-log axes, one line per method, slopes in the legend."""
     positive = rows.loc[rows["regret_mean"] > 0, "regret_mean"]
     for method in methods:
@@ -742,14 +585,14 @@ def _draw_rate_panel(ax: Axes, rows: pd.DataFrame, methods: Sequence[str], where
             )
         keep = line["regret_mean"] > 0
         fitted = f"{slope:.2f}" if np.isfinite(slope) else "n/a"
-        label = f"{method_label(method)}: slope {fitted}"
+        label = f"{style.label(method)}: slope {fitted}"
         label += f" ({dropped} dropped: regret ≤ 0)" if dropped else ""
         label += _failure_note(_failed_fits(line, by=["n"]))
         ax.plot(
             line["n"][keep],
             line["regret_mean"][keep],
-            color=method_colour(method),
-            marker=method_marker(method),
+            color=style.colour(method),
+            marker=style.marker(method),
             ms=4.5,
             label=label,
         )

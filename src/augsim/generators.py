@@ -22,6 +22,10 @@ state, so a prefix of a draw is itself a valid draw. The parametric generators e
 ``synthetic_components()``, the ``(weight, mean, cov)`` list of the distribution they sample, for
 :mod:`augsim.population`.
 
+Every generator class declares its ``role`` (:class:`augsim.methods.Role`), which figures and
+claims ask for instead of a config key, and ``population_limit(dgp)``, the distribution its rows
+tend to as n1 -> infinity.
+
 Importing this module imports neither scikit-learn nor imbalanced-learn: the Ledoit-Wolf
 ``gaussian`` imports scikit-learn when it is used.
 """
@@ -35,15 +39,21 @@ from typing import ClassVar
 import numpy as np
 
 from augsim.dgps import Component, GaussianMixtureDGP, check_count
+from augsim.methods import Role
 from augsim.seeds import integer_seed
 
 logger = logging.getLogger(__name__)
 
 
 class MinorityGenerator:
-    """Interface of a synthetic minority generator; subclasses set ``name`` and ``min_rows``."""
+    """Interface of a synthetic minority generator; subclasses set ``name``, ``role``, ``label``
+    and ``min_rows``."""
 
     name: ClassVar[str]
+    #: what the generator does, for the decomposition (see augsim.methods)
+    role: ClassVar[Role]
+    #: its name in figures
+    label: ClassVar[str]
     #: the fewest minority rows ``fit`` accepts
     min_rows: ClassVar[int] = 1
     #: whether the constructor takes the true ``dgp`` (generators that sample the truth)
@@ -81,13 +91,13 @@ class MinorityGenerator:
         """The fewest real minority rows ``fit`` accepts with these parameters."""
         return self.min_rows
 
-    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component] | None:
-        """The synthetic distribution as n1 -> infinity, as components; None means the truth.
+    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component]:
+        """The synthetic distribution as n1 -> infinity, as Gaussian components.
 
-        Resampling generators (ros, smote) tend to the true minority distribution: their rows
-        are real rows or points between ever closer neighbours.
+        By default the true minority: resampling generators (ros, smote) tend to it, their rows
+        being real rows or points between ever closer neighbours.
         """
-        return None
+        return dgp.components(1)
 
     def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
         raise NotImplementedError
@@ -109,6 +119,8 @@ class Oracle(MinorityGenerator):
     """
 
     name = "oracle"
+    role = Role.TRUTH
+    label = "oracle"
     min_rows = 0
     needs_dgp = True
 
@@ -148,6 +160,8 @@ class BiasedOracle(Oracle):
     """
 
     name = "biased_oracle"
+    role = Role.BIASED
+    label = "biased oracle"
     limit_params = ("shift",)
 
     def __init__(self, *, dgp: GaussianMixtureDGP, shift: float | Sequence[float]) -> None:
@@ -177,6 +191,8 @@ class RandomOversampler(MinorityGenerator):
     """
 
     name = "ros"
+    role = Role.RESAMPLER
+    label = "ROS"
 
     def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
         self.rows_ = X.copy()
@@ -202,6 +218,8 @@ class Smote(MinorityGenerator):
     """
 
     name = "smote"
+    role = Role.RESAMPLER
+    label = "SMOTE"
 
     def __init__(self, *, k_neighbors: int = 5) -> None:
         super().__init__()
@@ -273,6 +291,8 @@ class GaussianFit(MinorityGenerator):
     """
 
     name = "gaussian"
+    role = Role.DENSITY
+    label = "Gaussian fit"
     min_rows = 2
 
     def __init__(self, *, shrinkage: str | float = "ledoit_wolf") -> None:
@@ -379,3 +399,11 @@ def make_generator(name: str, **params) -> MinorityGenerator:
         return GENERATORS[name](**params)
     except TypeError as err:  # missing or unexpected keyword
         raise ValueError(f"generator {name!r}: {err}") from None
+
+
+def build_generator(spec: dict, dgp: GaussianMixtureDGP) -> MinorityGenerator:
+    """The generator of a config entry; generators that sample the truth get the DGP."""
+    params = dict(spec.get("params") or {})
+    if getattr(GENERATORS.get(spec["name"]), "needs_dgp", False):
+        params["dgp"] = dgp
+    return make_generator(spec["name"], **params)

@@ -136,6 +136,13 @@ class LogisticModel:
     """
 
     name: ClassVar[str] = "logistic"
+    #: its name in figures
+    label: ClassVar[str] = "logistic"
+    #: The model's score is linear in the raw features and it minimises the weighted logistic
+    #: risk: under a Gaussian-mixture DGP its metrics are exact (augsim.population) and its
+    #: n -> infinity limit is the projection theta*(w). Plan, evaluation, figures and claims read
+    #: this flag and nothing else to decide whether a fit has population metrics.
+    exact_population: ClassVar[bool] = True
 
     def __init__(
         self, *, C: float = 1e6, solver: str = "newton", tol: float = 1e-10, max_iter: int = 100
@@ -186,6 +193,8 @@ class QuadraticLogisticModel(LogisticModel):
     """Logistic regression on ``quadratic_features(X)``; ``coef_`` has shape (d + d(d+1)/2,)."""
 
     name: ClassVar[str] = "logistic_quadratic"
+    label: ClassVar[str] = "quadratic logistic"
+    exact_population: ClassVar[bool] = False  # its score is quadratic in x
 
     def features(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         """Model features of raw rows: shape (n, d) -> (n, d + d(d+1)/2)."""
@@ -206,6 +215,11 @@ def make_model(name: str, **params: object) -> LogisticModel:
     if unknown:
         raise ValueError(f"unknown parameter(s) {unknown} for model {name!r}; valid: {PARAMS}")
     return MODELS[name](**params)
+
+
+def build_model(spec: dict) -> LogisticModel:
+    """The (unfitted) score model of a config entry ``{"name": ..., "params": {...}}``."""
+    return make_model(spec["name"], **(spec.get("params") or {}))
 
 
 # --- input checks ------------------------------------------------------------------------------

@@ -4,11 +4,14 @@ The Snakemake workflow asks this module for its targets and parameters, so the e
 config into jobs is plain Python, tested without Snakemake. Names used here:
 
 scenario
-    A (DGP instance, training size n) pair; its replicates are the unit of simulation.
+    A (data source, training size n) pair; its replicates are the unit of simulation.
 cell
-    A (DGP instance, n, model instance, method) combination with the gammas it is fitted at.
+    A (data source, n, model instance, method) combination with the gammas it is fitted at.
 method
-    ``raw``, ``reweight`` or a generator instance name.
+    ``raw``, ``reweight`` or a generator instance key; its role comes from :func:`method_roles`.
+catalogue
+    What figures and claims need to know of the config's instances: each method's role and
+    label, each model's label and capability, each source's kind (:func:`catalogue`).
 """
 
 from __future__ import annotations
@@ -16,18 +19,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from augsim.study import RAW, REWEIGHT, class_sizes, labelled_prevalences, synthetic_count
-
-FIGURES = (
-    "well_specified",
-    "misspecified",
-    "rate",
-    "decomposition",
-    "misspecification_sweep",
-    "population",
+from augsim import methods
+from augsim.design import (
+    chunk_replicates,
+    class_sizes,
+    labelled_prevalences,
+    synthetic_count,
+    training_prevalence,
 )
+from augsim.methods import BUILT_IN, RAW, REWEIGHT
+from augsim.sources import SIMULATED, SourceKind
 
 
 @dataclass(frozen=True, order=True)
@@ -41,133 +43,68 @@ class Cell:
     gammas: tuple[float, ...]
 
 
-def validate_config(config: dict, schema_path: str | Path) -> None:
-    """Check a config against the JSON schema, then across keys; raise ``ValueError``.
+def method_roles(config: dict) -> dict[str, str]:
+    """The role of every method the config can name: raw, reweight and each generator key."""
+    from augsim.generators import GENERATORS
 
-    The message names the offending key as a dotted path, its value and what is allowed.
-    """
-    import jsonschema
-    import yaml
-
-    schema = yaml.safe_load(Path(schema_path).read_text())
-    validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
-    if error is not None:
-        where = _dotted(error.absolute_path) or "the config"
-        raise ValueError(f"invalid config at {where}: {error.message}")
-    check_config(config)
+    generators = {key: GENERATORS[spec["name"]].role for key, spec in config["generators"].items()}
+    return {method: str(role) for method, role in (BUILT_IN | generators).items()}
 
 
-def _dotted(path) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
+def method_role(config: dict, method: str) -> str:
+    """The role of one method (see :func:`method_roles`)."""
+    return method_roles(config)[method]
 
 
-def check_config(config: dict) -> None:
-    """Cross-key checks that a JSON schema cannot express; raises ``ValueError`` naming the key.
+def exact_models(config: dict) -> dict[str, bool]:
+    """For each model key, whether the model has exact population metrics."""
+    from augsim.models import MODELS
 
-    Every DGP, generator and model is built from its parameters, so a bad parameter (an unknown
-    name, a covariance that is not positive definite, SMOTE's k against the minority count)
-    stops the run here, before any job.
-    """
-    from augsim import dgps, generators, models
-
-    for section, registry in (
-        ("dgps", dgps.DGPS),
-        ("generators", generators.GENERATORS),
-        ("models", models.MODELS),
-    ):
-        for key, spec in config[section].items():
-            if spec["name"] not in registry:
-                raise ValueError(
-                    f"{section}.{key}.name = {spec['name']!r} is unknown; "
-                    f"valid names: {', '.join(sorted(registry))}"
-                )
-    for key in config["generators"]:
-        if key in (RAW, REWEIGHT):
-            raise ValueError(f"generators.{key}: {key!r} is reserved for a method; rename it")
-    built = _build_instances(config)
-    for name, experiment in config["experiments"].items():
-        _check_experiment(config, name, experiment)
-        _check_minority_rows(config, name, experiment, built)
-    for figure, spec in config["figures"].items():
-        _check_figure(config, figure, spec)
-    for dgp in config["population"]["dgps"]:
-        if dgp not in config["dgps"]:
-            raise ValueError(f"population.dgps: {dgp!r} is not defined in dgps")
+    return {key: MODELS[spec["name"]].exact_population for key, spec in config["models"].items()}
 
 
-def _build_instances(config: dict) -> dict:
-    """Build every configured instance; a failure names its config key."""
-    from augsim.study import build_dgp, build_generator, build_model
+def source_kind(config: dict, dgp: str) -> SourceKind:
+    """The kind of the data source ``dgp``: every ``dgps`` entry is simulated."""
+    if dgp not in config["dgps"]:
+        raise ValueError(f"{dgp!r} is not a data source of the config")
+    return SIMULATED
 
-    built: dict = {"dgps": {}, "generators": {}, "models": {}}
-    for section, build in (("dgps", build_dgp), ("models", build_model)):
-        for key, spec in config[section].items():
-            built[section][key] = _built(f"{section}.{key}.params", build, spec)
-    any_dgp = next(iter(built["dgps"].values()))
+
+def has_population_metrics(config: dict, dgp: str, model: str) -> bool:
+    """Whether fits of ``model`` on ``dgp`` are scored exactly as well as on test rows."""
+    from augsim.sources import POPULATION, metric_sources
+
+    sources = metric_sources(
+        exact_model=exact_models(config)[model],
+        has_population=source_kind(config, dgp).has_population,
+    )
+    return POPULATION in sources
+
+
+def catalogue(config: dict) -> dict:
+    """Roles, labels and capabilities of the config's instances, for figures and claims."""
+    from augsim.generators import GENERATORS
+    from augsim.models import MODELS
+
+    labels = {RAW: RAW, REWEIGHT: REWEIGHT}
     for key, spec in config["generators"].items():
-        built["generators"][key] = _built(
-            f"generators.{key}.params", build_generator, spec, any_dgp
-        )
-    return built
-
-
-def _built(where: str, build, *args):
-    try:
-        return build(*args)
-    except ValueError as err:
-        raise ValueError(f"{where}: {err}") from None
-
-
-def _check_minority_rows(config: dict, name: str, experiment: dict, built: dict) -> None:
-    for method in experiment["methods"]:
-        if method not in built["generators"]:
-            continue
-        needed = built["generators"][method].min_minority_rows()
-        for n in experiment["n"]:
-            _, n1 = class_sizes(n, config["imbalance_ratio"])
-            if n1 < needed:
-                raise ValueError(
-                    f"experiments.{name}: generator {method!r} needs at least {needed} minority "
-                    f"rows, but n = {n} gives n1 = {n1}; raise n or lower the generator's "
-                    f"parameter (generators.{method}.params)"
-                )
-
-
-def _check_experiment(config: dict, name: str, experiment: dict) -> None:
-    where = f"experiments.{name}"
-    for key, section in (("dgps", "dgps"), ("models", "models")):
-        for item in experiment[key]:
-            if item not in config[section]:
-                raise ValueError(
-                    f"{where}.{key}: {item!r} is not defined in {section}; "
-                    f"defined: {', '.join(sorted(config[section]))}"
-                )
-    for method in experiment["methods"]:
-        if method not in config["generators"] and method not in (RAW, REWEIGHT):
-            raise ValueError(
-                f"{where}.methods: {method!r} is neither raw, reweight nor a generator; "
-                f"generators: {', '.join(sorted(config['generators']))}"
-            )
-    for n in experiment["n"]:
-        try:
-            class_sizes(n, config["imbalance_ratio"])
-        except ValueError as err:
-            raise ValueError(f"{where}.n: {err}") from None
-    for key in ("dgps", "models", "methods", "n", "gammas"):
-        if len(set(map(str, experiment[key]))) != len(experiment[key]):
-            raise ValueError(f"{where}.{key} has duplicates: {experiment[key]}")
-
-
-def _check_figure(config: dict, figure: str, spec: dict) -> None:
-    experiment = spec.get("experiment")
-    if experiment is not None and experiment not in config["experiments"]:
-        raise ValueError(
-            f"figures.{figure}.experiment = {experiment!r} is not defined in experiments"
-        )
-    for dgp in spec.get("dgps", [spec["dgp"]] if "dgp" in spec else []):
-        if dgp not in config["dgps"]:
-            raise ValueError(f"figures.{figure}: DGP {dgp!r} is not defined in dgps")
+        label = GENERATORS[spec["name"]].label
+        labels[key] = label if key == spec["name"] else f"{key} ({label})"
+    models = {}
+    for key, spec in config["models"].items():
+        model = MODELS[spec["name"]]
+        models[key] = {"label": model.label, "exact_population": model.exact_population}
+    sources = {}
+    for key in config["dgps"]:
+        kind = source_kind(config, key)
+        sources[key] = {"kind": kind.name, "has_population": kind.has_population}
+    return {
+        "roles": method_roles(config),
+        "labels": labels,
+        "generator_names": {key: spec["name"] for key, spec in config["generators"].items()},
+        "models": models,
+        "dgps": sources,
+    }
 
 
 def cells(config: dict) -> list[Cell]:
@@ -185,15 +122,16 @@ def cells(config: dict) -> list[Cell]:
 
 
 def scenarios(config: dict) -> list[tuple[str, int]]:
-    """The (DGP instance, n) pairs that need training replicates."""
+    """The (data source, n) pairs that need training replicates."""
     return sorted({(cell.dgp, cell.n) for cell in cells(config)})
 
 
 def augmentations(config: dict) -> dict[tuple[str, int, str], int]:
-    """Synthetic rows to draw per (DGP instance, n, generator): m at the largest gamma."""
+    """Synthetic rows to draw per (data source, n, generator): m at the largest gamma."""
+    roles = method_roles(config)
     largest: dict[tuple[str, int, str], int] = {}
     for cell in cells(config):
-        if cell.method in config["generators"]:
+        if methods.draws_rows(roles[cell.method]):
             n0, n1 = class_sizes(cell.n, config["imbalance_ratio"])
             m = synthetic_count(max(cell.gammas), n0, n1)
             key = (cell.dgp, cell.n, cell.method)
@@ -216,16 +154,14 @@ def chunks(config: dict) -> range:
 
 def chunk_replicate_ids(config: dict, chunk: int) -> list[int]:
     """Replicate indices of chunk ``chunk``."""
-    from augsim.study import chunk_replicates
-
     ids = chunk_replicates(chunk, chunk_size=config["chunk_size"], replicates=config["replicates"])
     return ids.tolist()
 
 
 def evaluation_prevalences(config: dict, n: int) -> dict[str, float]:
     """The prevalences a fit of training size ``n`` is evaluated at, by label."""
-    n0, n1 = class_sizes(n, config["imbalance_ratio"])
-    return labelled_prevalences(n1 / (n0 + n1), config["extra_prevalences"])
+    training = training_prevalence(config["imbalance_ratio"], n)
+    return labelled_prevalences(training, config["extra_prevalences"])
 
 
 def bayes_prevalences(config: dict, dgp: str) -> list[float]:
@@ -252,13 +188,23 @@ def unique(items: Iterable) -> list:
 
 
 def population_cells(config: dict) -> list[dict]:
-    """Linear-model cells whose gamma curve has a population counterpart (the n -> inf limit)."""
-    linear = {key for key, spec in config["models"].items() if spec["name"] == "logistic"}
-    return [
-        {"dgp": cell.dgp, "n": cell.n, "method": cell.method, "gammas": list(cell.gammas)}
+    """Cells with population metrics, whose gamma curve has an n -> infinity counterpart.
+
+    The population table has no model column: two exact models on one (DGP, n, method) tend to
+    the same projection, so the curve is computed once.
+    """
+    keys = unique(
+        (cell.dgp, cell.n, cell.method, cell.gammas)
         for cell in cells(config)
-        if cell.model in linear
-    ]
+        if has_population_metrics(config, cell.dgp, cell.model)
+    )
+    return [{"dgp": dgp, "n": n, "method": method, "gammas": list(gammas)}
+            for dgp, n, method, gammas in keys]  # fmt: skip
+
+
+def population_dgps(config: dict) -> list[str]:
+    """The DGPs the population curves need: the weight curves' and those of population cells."""
+    return unique([*config["population"]["dgps"], *(c["dgp"] for c in population_cells(config))])
 
 
 def population_generators(config: dict) -> dict[str, dict]:
@@ -275,3 +221,8 @@ def population_generators(config: dict) -> dict[str, dict]:
         params = {k: v for k, v in (spec.get("params") or {}).items() if k in kept}
         specs[key] = {"name": spec["name"], "params": params}
     return specs
+
+
+def draws_rows(config: dict, method: str) -> bool:
+    """Whether ``method`` fits on synthetic rows (it is a generator of some role)."""
+    return methods.draws_rows(method_role(config, method))

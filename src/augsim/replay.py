@@ -20,8 +20,17 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from augsim import plan, study
+from augsim import plan
+from augsim.augment import draw_synthetic
+from augsim.design import class_sizes, training_labels
+from augsim.dgps import build_dgp
+from augsim.fit import fit_at_gamma
+from augsim.generators import build_generator
 from augsim.logs import setup_logging
+from augsim.methods import draws_rows, method_gammas
+from augsim.models import build_model
+from augsim.simulate import simulate_replicate
+from augsim.validation import validate_config
 
 log = logging.getLogger("augsim.replay")
 
@@ -38,20 +47,20 @@ def replay(
     cell = plan.find_cell(config, dgp, n, model, method)
     if not 0 <= replicate < config["replicates"]:
         raise ValueError(f"replicate must be in 0..{config['replicates'] - 1}, got {replicate}")
-    truth = study.build_dgp(config["dgps"][dgp])
-    n0, n1 = study.class_sizes(n, config["imbalance_ratio"])
+    truth = build_dgp(config["dgps"][dgp])
+    n0, n1 = class_sizes(n, config["imbalance_ratio"])
     scenario = f"{dgp}/n{n}"
-    X = study.simulate_replicate(
+    X = simulate_replicate(
         truth, n0=n0, n1=n1, seed=config["seed"], scenario=scenario, replicate=replicate
     )
-    y = study.training_labels(n0, n1)
+    y = training_labels(n0, n1)
     log.info("%r replicate %d: X %s, n0=%d n1=%d", truth, replicate, X.shape, n0, n1)
-    kind = study.method_kind(method)
+    role = plan.method_role(config, method)
     synthetic = None
-    if kind == "generator":
-        synthetic = study.draw_synthetic(
+    if draws_rows(role):
+        synthetic = draw_synthetic(
             X[y == 1],
-            lambda: study.build_generator(config["generators"][method], truth),
+            lambda: build_generator(config["generators"][method], truth),
             plan.augmentations(config)[(dgp, n, method)],
             seed=config["seed"],
             scenario=scenario,
@@ -60,9 +69,9 @@ def replay(
         )
         log.info("%s drew %s synthetic rows", method, synthetic.shape)
     results = []
-    for gamma in study.method_gammas(kind, cell.gammas):
-        fitted = study.fit_at_gamma(
-            X, y, synthetic, lambda: study.build_model(config["models"][model]), kind, gamma
+    for gamma in method_gammas(role, cell.gammas):
+        fitted = fit_at_gamma(
+            X, y, synthetic, lambda: build_model(config["models"][model]), role, gamma
         )
         results.append({"gamma": gamma, "intercept": fitted.intercept_, "coef": fitted.coef_})
     return results
@@ -79,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     setup_logging()
     config = yaml.safe_load(Path(args.configfile).read_text())
-    plan.validate_config(config, SCHEMA)
+    validate_config(config, SCHEMA)
     fits = replay(
         config, dgp=args.dgp, n=args.n, model=args.model, method=args.method,
         replicate=args.replicate,

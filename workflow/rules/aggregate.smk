@@ -5,7 +5,8 @@ localrules:
 
 rule aggregate_results:
     input:
-        all_metrics(),
+        metrics=all_metrics(),
+        code=code("aggregate_results"),
     output:
         replicates=f"{RESULTS}/tables/replicates.csv",
         summary=f"{RESULTS}/tables/summary.csv",
@@ -25,6 +26,8 @@ rule aggregate_results:
 
 
 rule population_curves:
+    input:
+        code=code("population_curves"),
     output:
         f"{RESULTS}/tables/population.csv",
     log:
@@ -39,10 +42,7 @@ rule population_curves:
         runtime=30,
     params:
         dgps=lambda wildcards: {
-            key: config["dgps"][key]
-            for key in plan.unique(
-                [*config["population"]["dgps"], *plan.used(config, "dgps")]
-            )
+            key: config["dgps"][key] for key in plan.population_dgps(config)
         },
         generators=plan.population_generators(config),
         weights=config["population"]["weights"],
@@ -59,6 +59,7 @@ rule check_claims:
         summary=f"{RESULTS}/tables/summary.csv",
         replicates=f"{RESULTS}/tables/replicates.csv",
         population=f"{RESULTS}/tables/population.csv",
+        code=code("check_claims"),
     output:
         csv=f"{RESULTS}/claims.csv",
         md=report(
@@ -69,7 +70,8 @@ rule check_claims:
     conda:
         ENV
     params:
-        figures=config["figures"],
+        claims=config["claims"],
         experiments=config["experiments"],
+        catalogue=CATALOGUE,
     script:
         "../../scripts/check_claims.py"

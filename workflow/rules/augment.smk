@@ -1,6 +1,7 @@
 rule augment_data:
     input:
         train=train_path("{dgp}", "{n}", "{chunk}"),
+        code=code("augment_data"),
     output:
         synthetic_path("{dgp}", "{n}", "{generator}", "{chunk}"),
     log:

@@ -1,15 +1,19 @@
 # Config validation, wildcard constraints, paths and input functions. No rules.
+import os
 import re
 
-from augsim import plan
+from augsim import codedeps, plan
+from augsim.methods import BUILT_IN
+from augsim.validation import validate_config
 
 # Stops before any job, naming the bad key, its value and what is allowed.
-plan.validate_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml")
+validate_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml")
 
 RESULTS = f"results/{config['run_name']}"
 LOGS = f"{RESULTS}/logs"
 BENCHMARKS = f"{RESULTS}/benchmarks"
 ENV = "../../envs/augsim.yaml"
+SCRIPTS = f"{workflow.basedir}/scripts"
 
 
 def alternatives(names):
@@ -20,9 +24,25 @@ wildcard_constraints:
     dgp=alternatives(config["dgps"]),
     generator=alternatives(config["generators"]),
     model=alternatives(config["models"]),
-    method=alternatives([*config["generators"], "raw", "reweight"]),
+    method=alternatives([*config["generators"], *BUILT_IN]),
     n=r"\d+",
     chunk=r"\d+",
+
+
+def code(script):
+    """The augsim modules a rule script imports, transitively, as input files.
+
+    Snakemake tracks a rule's script but not what it imports: listing the modules reruns a
+    job when one of them changes (by content: a touched file with the same content reruns
+    nothing). The files are those of the augsim that runs, relative to the working directory
+    when they are inside it.
+    """
+    paths = []
+    for module in codedeps.script_modules(f"{SCRIPTS}/{script}.py"):
+        path = os.path.abspath(codedeps.module_path(module))
+        inside = not os.path.relpath(path).startswith(os.pardir)
+        paths.append(os.path.relpath(path) if inside else path)
+    return paths
 
 
 def train_path(dgp, n, chunk):
@@ -64,11 +84,32 @@ def all_targets():
 
 
 def synthetic_input(wildcards):
-    if wildcards.method in config["generators"]:
+    if plan.draws_rows(config, wildcards.method):
         return synthetic_path(
             wildcards.dgp, wildcards.n, wildcards.method, wildcards.chunk
         )
     return []
+
+
+def test_input(wildcards):
+    """The source's shared test set (a source without one keeps test rows per replicate)."""
+    if plan.source_kind(config, wildcards.dgp).shared_test_set:
+        return f"{RESULTS}/data/{wildcards.dgp}/test.npz"
+    return []
+
+
+def bayes_input(wildcards):
+    """The source's Bayes reference, where it has a population."""
+    if plan.source_kind(config, wildcards.dgp).has_population:
+        return f"{RESULTS}/bayes/{wildcards.dgp}.csv"
+    return []
+
+
+def population_spec(wildcards):
+    """The DGP spec for exact population metrics, or None when the fits have none."""
+    if plan.has_population_metrics(config, wildcards.dgp, wildcards.model):
+        return config["dgps"][wildcards.dgp]
+    return None
 
 
 def cell_gammas(wildcards):
@@ -84,9 +125,13 @@ def replicate_ids(chunk):
     return plan.chunk_replicate_ids(config, int(chunk))
 
 
+CATALOGUE = plan.catalogue(config)
+
+
 def figure_params(figure):
     return {
         "spec": config["figures"].get(figure, {}),
         "experiments": config["experiments"],
         "dgps": config["dgps"],
+        "catalogue": CATALOGUE,
     }

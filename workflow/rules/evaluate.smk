@@ -1,8 +1,9 @@
 rule evaluate_models:
     input:
         fits=fit_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
-        test=f"{RESULTS}/data/{{dgp}}/test.npz",
-        bayes=f"{RESULTS}/bayes/{{dgp}}.csv",
+        test=test_input,
+        bayes=bayes_input,
+        code=code("evaluate_models"),
     output:
         metrics_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
     log:
@@ -16,7 +17,7 @@ rule evaluate_models:
         mem_mb=1000,
         runtime=20,
     params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        population=population_spec,
         model=lambda wildcards: config["models"][wildcards.model],
         prevalences=lambda wildcards: plan.evaluation_prevalences(
             config, int(wildcards.n)

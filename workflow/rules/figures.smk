@@ -13,6 +13,7 @@ rule plot_well_specified:
     input:
         summary=f"{RESULTS}/tables/summary.csv",
         population=f"{RESULTS}/tables/population.csv",
+        code=code("plot_well_specified"),
     output:
         report(
             figure_paths("well_specified")[0],
@@ -34,6 +35,7 @@ rule plot_misspecified:
     input:
         summary=f"{RESULTS}/tables/summary.csv",
         population=f"{RESULTS}/tables/population.csv",
+        code=code("plot_misspecified"),
     output:
         report(
             figure_paths("misspecified")[0],
@@ -54,6 +56,7 @@ rule plot_misspecified:
 rule plot_rate:
     input:
         summary=f"{RESULTS}/tables/summary.csv",
+        code=code("plot_rate"),
     output:
         report(
             figure_paths("rate")[0], caption="../report/rate.rst", category="Figures"
@@ -72,6 +75,7 @@ rule plot_rate:
 rule plot_decomposition:
     input:
         summary=f"{RESULTS}/tables/summary.csv",
+        code=code("plot_decomposition"),
     output:
         report(
             figure_paths("decomposition")[0],
@@ -92,6 +96,7 @@ rule plot_decomposition:
 rule plot_misspecification_sweep:
     input:
         summary=f"{RESULTS}/tables/summary.csv",
+        code=code("plot_misspecification_sweep"),
     output:
         report(
             figure_paths("misspecification_sweep")[0],
@@ -112,6 +117,7 @@ rule plot_misspecification_sweep:
 rule plot_population:
     input:
         population=f"{RESULTS}/tables/population.csv",
+        code=code("plot_population"),
     output:
         report(
             figure_paths("population")[0],

@@ -2,6 +2,7 @@ rule fit_models:
     input:
         train=train_path("{dgp}", "{n}", "{chunk}"),
         synthetic=synthetic_input,
+        code=code("fit_models"),
     output:
         fit_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
     log:
@@ -16,6 +17,7 @@ rule fit_models:
         runtime=20,
     params:
         model=lambda wildcards: config["models"][wildcards.model],
+        role=lambda wildcards: plan.method_role(config, wildcards.method),
         gammas=cell_gammas,
     script:
         "../../scripts/fit_models.py"

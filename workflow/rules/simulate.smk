@@ -1,4 +1,6 @@
 rule simulate_data:
+    input:
+        code=code("simulate_data"),
     output:
         train_path("{dgp}", "{n}", "{chunk}"),
     log:
@@ -21,6 +23,8 @@ rule simulate_data:
 
 
 rule simulate_test_set:
+    input:
+        code=code("simulate_test_set"),
     output:
         f"{RESULTS}/data/{{dgp}}/test.npz",
     log:
@@ -42,6 +46,8 @@ rule simulate_test_set:
 
 
 rule compute_bayes:
+    input:
+        code=code("compute_bayes"),
     output:
         f"{RESULTS}/bayes/{{dgp}}.csv",
     log:

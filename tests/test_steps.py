@@ -1,10 +1,17 @@
+"""The replicate-level steps: design arithmetic, simulate, augment, fit and evaluate."""
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from augsim import study
+from augsim import design, evaluate
+from augsim.augment import augment_training, draw_synthetic
 from augsim.dgps import make_dgp
+from augsim.fit import fit_replicates, training_set
+from augsim.generators import build_generator
+from augsim.methods import Role
 from augsim.models import make_model
+from augsim.simulate import simulate_test, simulate_training
 
 SHARED = make_dgp("gaussian_shared", dim=3, shift=1.5)
 
@@ -14,47 +21,43 @@ SHARED = make_dgp("gaussian_shared", dim=3, shift=1.5)
     [(4200, 20, (4000, 200)), (500, 20, (476, 24)), (210, 20, (200, 10))],
 )
 def test_class_sizes(n, ratio, expected):
-    assert study.class_sizes(n, ratio) == expected
+    assert design.class_sizes(n, ratio) == expected
 
 
 def test_class_sizes_rejects_too_few_minority_rows():
     with pytest.raises(ValueError, match="minority"):
-        study.class_sizes(20, 20)
+        design.class_sizes(20, 20)
 
 
 @pytest.mark.parametrize(("gamma", "m"), [(0.0, 0), (1.0, 3800), (0.1, 380), (2.0, 7600)])
 def test_synthetic_count_balances_at_gamma_one(gamma, m):
-    assert study.synthetic_count(gamma, 4000, 200) == m
+    assert design.synthetic_count(gamma, 4000, 200) == m
 
 
 def test_reweight_factor_matches_synthetic_minority_mass():
     for gamma in (0.0, 0.5, 1.0, 2.0):
-        m = study.synthetic_count(gamma, 4000, 200)
-        assert study.reweight_factor(gamma, 4000, 200) * 200 == pytest.approx(200 + m)
+        m = design.synthetic_count(gamma, 4000, 200)
+        assert design.reweight_factor(gamma, 4000, 200) * 200 == pytest.approx(200 + m)
 
 
 def test_chunking_leaves_replicates_unchanged():
-    whole = study.simulate_training(
-        SHARED, n0=40, n1=5, replicate_ids=range(4), seed=1, scenario="s/n45"
-    )
+    whole = simulate_training(SHARED, n0=40, n1=5, replicate_ids=range(4), seed=1, scenario="s/n45")
     parts = [
-        study.simulate_training(SHARED, n0=40, n1=5, replicate_ids=ids, seed=1, scenario="s/n45")
+        simulate_training(SHARED, n0=40, n1=5, replicate_ids=ids, seed=1, scenario="s/n45")
         for ids in ([0, 1], [2], [3])
     ]
     np.testing.assert_array_equal(whole["X"], np.concatenate([p["X"] for p in parts]))
 
 
 def test_chunk_replicates():
-    assert study.chunk_replicates(1, chunk_size=3, replicates=7).tolist() == [3, 4, 5]
-    assert study.chunk_replicates(2, chunk_size=3, replicates=7).tolist() == [6]
+    assert design.chunk_replicates(1, chunk_size=3, replicates=7).tolist() == [3, 4, 5]
+    assert design.chunk_replicates(2, chunk_size=3, replicates=7).tolist() == [6]
     with pytest.raises(ValueError, match="chunk"):
-        study.chunk_replicates(3, chunk_size=3, replicates=7)
+        design.chunk_replicates(3, chunk_size=3, replicates=7)
 
 
 def _train():
-    return study.simulate_training(
-        SHARED, n0=200, n1=10, replicate_ids=[0, 1], seed=3, scenario="s/n210"
-    )
+    return simulate_training(SHARED, n0=200, n1=10, replicate_ids=[0, 1], seed=3, scenario="s/n210")
 
 
 def test_reweight_equals_duplicating_minority_rows_at_integer_factors():
@@ -62,9 +65,7 @@ def test_reweight_equals_duplicating_minority_rows_at_integer_factors():
     X, y = train["X"][0], train["y"]
     # gamma such that (n1 + m) / n1 = 3: m = 20 = gamma * 190
     gamma = 20 / 190
-    rows, labels, weights = study.training_set(
-        X, y, gamma=gamma, method_kind=study.REWEIGHT, synthetic=None
-    )
+    rows, labels, weights = training_set(X, y, gamma=gamma, role=Role.WEIGHTING, synthetic=None)
     weighted = make_model("logistic").fit(rows, labels, sample_weight=weights)
     repeated = np.vstack([X, X[y == 1], X[y == 1]])
     labels = np.concatenate([y, np.ones(20, dtype=y.dtype)])
@@ -74,16 +75,16 @@ def test_reweight_equals_duplicating_minority_rows_at_integer_factors():
 
 def test_generator_fits_use_nested_prefixes():
     train = _train()
-    synthetic = study.augment_training(
+    synthetic = augment_training(
         train,
-        lambda: study.build_generator({"name": "oracle"}, SHARED),
+        lambda: build_generator({"name": "oracle"}, SHARED),
         m_max=380,
         seed=3,
         scenario="s/n210",
         generator_key="oracle",
     )
-    fits = study.fit_replicates(
-        train, synthetic, lambda: make_model("logistic"), method_kind="generator",
+    fits = fit_replicates(
+        train, synthetic, lambda: make_model("logistic"), role=Role.TRUTH,
         gammas=[0.0, 1.0, 2.0],
     )  # fmt: skip
     assert fits["coef"].shape == (6, 3) and (fits["error"] == "").all()
@@ -92,24 +93,24 @@ def test_generator_fits_use_nested_prefixes():
     y = np.concatenate([train["y"], np.ones(190, dtype=train["y"].dtype)])
     np.testing.assert_allclose(fits["coef"][1], make_model("logistic").fit(X, y).coef_)
     # gamma = 0 is the raw fit
-    raw = study.fit_replicates(train, None, lambda: make_model("logistic"), method_kind="raw",
+    raw = fit_replicates(train, None, lambda: make_model("logistic"), role=Role.UNAUGMENTED,
                                gammas=[])  # fmt: skip
     np.testing.assert_allclose(fits["coef"][0], raw["coef"][0])
 
 
 def test_failures_are_recorded_per_replicate():
     train = _train()
-    synthetic = study.augment_training(
+    synthetic = augment_training(
         train,
-        lambda: study.build_generator({"name": "smote", "params": {"k_neighbors": 10}}, SHARED),
+        lambda: build_generator({"name": "smote", "params": {"k_neighbors": 10}}, SHARED),
         m_max=10,
         seed=3,
         scenario="s/n210",
         generator_key="smote",
     )
     assert all("k_neighbors" in error for error in synthetic["error"])
-    fits = study.fit_replicates(
-        train, synthetic, lambda: make_model("logistic"), method_kind="generator", gammas=[0.5]
+    fits = fit_replicates(
+        train, synthetic, lambda: make_model("logistic"), role=Role.TRUTH, gammas=[0.5]
     )
     assert np.isnan(fits["coef"]).all() and all(e.startswith("generator:") for e in fits["error"])
 
@@ -124,32 +125,30 @@ class _FailsOnReplicate:
         replicate, self.calls = self.calls, self.calls + 1
         if replicate in self.failing:
             raise FloatingPointError(f"injected failure on replicate {replicate}")
-        return study.build_generator({"name": "oracle"}, self.dgp)
+        return build_generator({"name": "oracle"}, self.dgp)
 
 
 def _failing_cell(failing):
     from augsim import tables
     from augsim.population import bayes_metrics
 
-    train = study.simulate_training(
+    train = simulate_training(
         SHARED, n0=200, n1=10, replicate_ids=range(4), seed=5, scenario="s/n210"
     )
-    synthetic = study.augment_training(
+    synthetic = augment_training(
         train, _FailsOnReplicate(failing, SHARED), m_max=190, seed=5, scenario="s/n210",
         generator_key="oracle",
     )  # fmt: skip
     prevalences = {"training": 10 / 210}
-    bayes = {study._prevalence_key(10 / 210): bayes_metrics(SHARED, prevalence=10 / 210)}
-    test = study.simulate_test(SHARED, rows_per_class=500, seed=5, dgp_key="s")
+    bayes = {evaluate._prevalence_key(10 / 210): bayes_metrics(SHARED, prevalence=10 / 210)}
+    test = simulate_test(SHARED, rows_per_class=500, seed=5, dgp_key="s")
     rows = []
     for method, data in (("raw", None), ("oracle", synthetic)):
-        fits = study.fit_replicates(
-            train, data, lambda: make_model("logistic"), method_kind=study.method_kind(method),
-            gammas=[1.0],
-        )  # fmt: skip
-        metric_rows = study.evaluate_fits(
-            fits, test, dgp=SHARED, model=make_model("logistic"), prevalences=prevalences,
-            bayes=bayes,
+        role = Role.UNAUGMENTED if method == "raw" else Role.TRUTH
+        fits = fit_replicates(train, data, lambda: make_model("logistic"), role=role, gammas=[1.0])
+        metric_rows = evaluate.evaluate_fits(
+            fits, test, model=make_model("logistic"), prevalences=prevalences,
+            population=SHARED, bayes=bayes,
         )  # fmt: skip
         rows += [{"dgp": "s", "n": 210, "model": "logistic", "method": method} | r
                  for r in metric_rows]  # fmt: skip
@@ -204,8 +203,8 @@ def test_synthetic_rows_do_not_depend_on_the_largest_gamma(spec):
     keys = {"seed": 1, "scenario": "m/n630", "generator_key": spec["name"], "replicate": 4}
 
     def draw(m_max):
-        factory = lambda: study.build_generator(spec, MIXTURE)  # noqa: E731
-        return study.draw_synthetic(X1, factory, m_max, **keys)
+        factory = lambda: build_generator(spec, MIXTURE)  # noqa: E731
+        return draw_synthetic(X1, factory, m_max, **keys)
 
     small, large = draw(700), draw(2500)
     assert small.shape == (700, 3) and large.shape == (2500, 3)

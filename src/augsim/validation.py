@@ -1,0 +1,241 @@
+"""Config validation: a bad config stops before any job, naming the key and what is allowed.
+
+First the JSON schema (types, bounds, required and unknown keys), then the checks a schema
+cannot express: registry names, cross references between sections, every instance built from
+its parameters, and what each figure and claim needs from the config (:data:`FIGURE_NEEDS`,
+:data:`CLAIM_NEEDS`): the roles among its experiment's methods, a model with exact population
+metrics, a gamma or enough training sizes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from augsim import plan
+from augsim.design import class_sizes
+from augsim.methods import BUILT_IN, DESCRIPTIONS, RAW, Role, with_role
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a figure or claim needs from its experiment."""
+
+    #: roles that must each be among the experiment's methods
+    roles: tuple[Role, ...] = ()
+    #: the spec's model must have exact population metrics
+    exact_model: bool = False
+    #: a gamma the experiment must fit
+    gamma: float | None = None
+    #: the fewest training sizes the experiment must have
+    sizes: int = 1
+    #: spec keys naming DGPs that need population curves over w (population.dgps)
+    weight_curves: tuple[str, ...] = ()
+
+
+FIGURE_NEEDS: dict[str, Needs] = {
+    "well_specified": Needs(),
+    "misspecified": Needs(),
+    "rate": Needs(gamma=1.0, sizes=2),
+    "decomposition": Needs(roles=(Role.TRUTH, Role.WEIGHTING)),
+    "misspecification_sweep": Needs(),
+    "population": Needs(),
+}
+CLAIM_NEEDS: dict[str, Needs] = {
+    "population_invariance": Needs(weight_curves=("dgp", "control")),
+    "no_finite_sample_gain": Needs(),
+    "regret_rate": Needs(sizes=3),
+    "misspecified_gain": Needs(),
+    # the biased generator is the control that shows the population check can fail
+    "decomposition": Needs(roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True),
+}
+
+
+def validate_config(config: dict, schema_path: str | Path) -> None:
+    """Check a config against the JSON schema, then across keys; raise ``ValueError``.
+
+    The message names the offending key as a dotted path, its value and what is allowed.
+    """
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    if error is not None:
+        where = _dotted(error.absolute_path) or "the config"
+        raise ValueError(f"invalid config at {where}: {error.message}")
+    check_config(config)
+
+
+def _dotted(path) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
+
+
+def check_config(config: dict) -> None:
+    """Cross-key checks that a JSON schema cannot express; raises ``ValueError`` naming the key.
+
+    Every DGP, generator and model is built from its parameters, so a bad parameter (an unknown
+    name, a covariance that is not positive definite, SMOTE's k against the minority count)
+    stops the run here, before any job.
+    """
+    _check_registry_names(config)
+    for key in config["generators"]:
+        if key in BUILT_IN:
+            raise ValueError(f"generators.{key}: {key!r} is reserved for a method; rename it")
+    built = _build_instances(config)
+    for name, experiment in config["experiments"].items():
+        _check_experiment(config, name, experiment)
+        _check_minority_rows(config, name, experiment, built)
+    for dgp in config["population"]["dgps"]:
+        if dgp not in config["dgps"]:
+            raise ValueError(f"population.dgps: {dgp!r} is not defined in dgps")
+    for figure, spec in config["figures"].items():
+        _check_spec(config, f"figures.{figure}", spec, FIGURE_NEEDS[figure])
+    for claim, spec in config["claims"].items():
+        _check_spec(config, f"claims.{claim}", spec, CLAIM_NEEDS[claim])
+
+
+def _check_registry_names(config: dict) -> None:
+    from augsim import dgps, generators, models
+
+    for section, registry in (
+        ("dgps", dgps.DGPS),
+        ("generators", generators.GENERATORS),
+        ("models", models.MODELS),
+    ):
+        for key, spec in config[section].items():
+            if spec["name"] not in registry:
+                raise ValueError(
+                    f"{section}.{key}.name = {spec['name']!r} is unknown; "
+                    f"valid names: {', '.join(sorted(registry))}"
+                )
+
+
+def _build_instances(config: dict) -> dict:
+    """Build every configured instance; a failure names its config key."""
+    from augsim.dgps import build_dgp
+    from augsim.generators import build_generator
+    from augsim.models import build_model
+
+    built: dict = {"dgps": {}, "generators": {}, "models": {}}
+    for section, build in (("dgps", build_dgp), ("models", build_model)):
+        for key, spec in config[section].items():
+            built[section][key] = _built(f"{section}.{key}.params", build, spec)
+    any_dgp = next(iter(built["dgps"].values()))
+    for key, spec in config["generators"].items():
+        built["generators"][key] = _built(
+            f"generators.{key}.params", build_generator, spec, any_dgp
+        )
+    return built
+
+
+def _built(where: str, build, *args):
+    try:
+        return build(*args)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
+
+
+def _check_minority_rows(config: dict, name: str, experiment: dict, built: dict) -> None:
+    for method in experiment["methods"]:
+        if method not in built["generators"]:
+            continue
+        needed = built["generators"][method].min_minority_rows()
+        for n in experiment["n"]:
+            _, n1 = class_sizes(n, config["imbalance_ratio"])
+            if n1 < needed:
+                raise ValueError(
+                    f"experiments.{name}: generator {method!r} needs at least {needed} minority "
+                    f"rows, but n = {n} gives n1 = {n1}; raise n or lower the generator's "
+                    f"parameter (generators.{method}.params)"
+                )
+
+
+def _check_experiment(config: dict, name: str, experiment: dict) -> None:
+    where = f"experiments.{name}"
+    for key, section in (("dgps", "dgps"), ("models", "models")):
+        for item in experiment[key]:
+            if item not in config[section]:
+                raise ValueError(
+                    f"{where}.{key}: {item!r} is not defined in {section}; "
+                    f"defined: {', '.join(sorted(config[section]))}"
+                )
+    for method in experiment["methods"]:
+        if method not in config["generators"] and method not in BUILT_IN:
+            raise ValueError(
+                f"{where}.methods: {method!r} is neither raw, reweight nor a generator; "
+                f"generators: {', '.join(sorted(config['generators']))}"
+            )
+    for n in experiment["n"]:
+        try:
+            class_sizes(n, config["imbalance_ratio"])
+        except ValueError as err:
+            raise ValueError(f"{where}.n: {err}") from None
+    for key in ("dgps", "models", "methods", "n", "gammas"):
+        if len(set(map(str, experiment[key]))) != len(experiment[key]):
+            raise ValueError(f"{where}.{key} has duplicates: {experiment[key]}")
+
+
+def _check_spec(config: dict, where: str, spec: dict, needs: Needs) -> None:
+    """A figure's or claim's spec refers to defined keys, and its experiment has what it needs."""
+    for key in ("dgp", "control"):
+        if key in spec and spec[key] not in config["dgps"]:
+            raise ValueError(f"{where}.{key}: DGP {spec[key]!r} is not defined in dgps")
+    for key in needs.weight_curves:
+        if spec[key] not in config["population"]["dgps"]:
+            raise ValueError(
+                f"{where}.{key}: DGP {spec[key]!r} has no population curve over w; "
+                "add it to population.dgps"
+            )
+    if "experiment" not in spec:
+        return
+    name = spec["experiment"]
+    if name not in config["experiments"]:
+        raise ValueError(f"{where}.experiment = {name!r} is not defined in experiments")
+    experiment = config["experiments"][name]
+    for dgp in spec.get("dgps", [spec["dgp"]] if "dgp" in spec else []):
+        if dgp not in experiment["dgps"]:
+            raise ValueError(f"{where}: DGP {dgp!r} is not in experiment {name!r}")
+    if spec["model"] not in experiment["models"]:
+        raise ValueError(f"{where}: model {spec['model']!r} is not in experiment {name!r}")
+    _check_needs(config, where, spec, experiment, needs)
+    if "degree" in spec:
+        _check_degrees(config, where, experiment, spec["degree"])
+
+
+def _check_needs(config: dict, where: str, spec: dict, experiment: dict, needs: Needs) -> None:
+    roles = plan.method_roles(config)
+    methods = [RAW, *experiment["methods"]]
+    for role in needs.roles:
+        if not with_role(roles, role, methods):
+            raise ValueError(
+                f"{where} needs {DESCRIPTIONS[role]} (role {role.value!r}) among the methods of "
+                f"experiment {spec['experiment']!r}: {', '.join(experiment['methods'])}"
+            )
+    if needs.exact_model and not plan.exact_models(config)[spec["model"]]:
+        raise ValueError(
+            f"{where} needs a model with exact population metrics; model {spec['model']!r} "
+            f"({config['models'][spec['model']]['name']}) has none"
+        )
+    if needs.gamma is not None and float(needs.gamma) not in map(float, experiment["gammas"]):
+        raise ValueError(
+            f"{where} needs gamma = {needs.gamma:g} in experiment {spec['experiment']!r}, which "
+            f"fits {experiment['gammas']}"
+        )
+    if len(experiment["n"]) < needs.sizes:
+        raise ValueError(
+            f"{where} needs at least {needs.sizes} training sizes in experiment "
+            f"{spec['experiment']!r}, which has {experiment['n']}"
+        )
+
+
+def _check_degrees(config: dict, where: str, experiment: dict, degree: str) -> None:
+    values = {}
+    for dgp in experiment["dgps"]:
+        value = (config["dgps"][dgp].get("params") or {}).get(degree)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError(f"{where}: DGP {dgp!r} has no numeric parameter {degree!r}")
+        values[dgp] = float(value)
+    if len(set(values.values())) < len(values):
+        raise ValueError(f"{where}: the experiment's DGPs share a {degree!r} value: {values}")

@@ -1,0 +1,265 @@
+"""Tidy views of the aggregated tables, shared by the figures and the claims.
+
+A figure and the claim that reads the same part of the study select it here, once: the
+experiment a spec names and the training size shown, which metric source a (DGP, model) pair
+shows (the exact population metric where the model and the source have one, else the test-set
+metric), the summary rows of a cell's gamma curve, the population (n -> infinity) curves, the
+peak gamma and the parts of the decomposition. Methods are found by role, never by config key.
+
+Every view is at the training (deployment) prevalence and raises ``ValueError`` when the
+selection comes out empty: a figure or claim of nothing is a config error, not a result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from augsim.methods import DESCRIPTIONS, RAW, Role, with_role
+from augsim.metrics import METRIC_NAMES
+from augsim.sources import shown_source
+
+log = logging.getLogger(__name__)
+
+TRAINING = "training"
+#: the ranking metrics every figure and claim reads
+METRICS = METRIC_NAMES
+_DIGITS = 10  # gammas are compared after rounding: the tables store them as written floats
+
+
+def experiment_of(spec: Mapping, experiments: Mapping) -> dict:
+    """The experiment a figure's or claim's spec names."""
+    name = spec["experiment"]
+    if name not in experiments:
+        raise ValueError(f"experiment {name!r} is not one of {sorted(experiments)}")
+    return experiments[name]
+
+
+def shown_n(experiment: Mapping, n: int | None = None) -> int:
+    """The training size shown: ``n`` if given, else the experiment's largest."""
+    if n is None:
+        return int(max(experiment["n"]))
+    if n not in experiment["n"]:
+        raise ValueError(f"n = {n} is not one of the experiment's sizes {experiment['n']}")
+    return int(n)
+
+
+def source_of(catalogue: Mapping, dgp: str, model: str) -> str:
+    """The metric source shown for ``model`` on ``dgp``, read off their declared capabilities."""
+    return shown_source(
+        exact_model=catalogue["models"][model]["exact_population"],
+        has_population=catalogue["dgps"][dgp]["has_population"],
+    )
+
+
+def generators_of(experiment: Mapping, catalogue: Mapping) -> list[str]:
+    """The experiment's methods other than raw, in the experiment's order."""
+    return [m for m in experiment["methods"] if catalogue["roles"][m] != Role.UNAUGMENTED]
+
+
+def cells(
+    summary: pd.DataFrame,
+    *,
+    dgps: Sequence[str],
+    model: str,
+    ns: Sequence[int],
+    methods: Sequence[str],
+    gammas: Sequence[float],
+    source: str,
+) -> pd.DataFrame:
+    """Summary rows of these cells from ``source``; raw is taken at gamma 0.
+
+    A cell's gammas are merged over every experiment that fits it, so rows are restricted to the
+    gammas asked for (rounded, in the ``gamma`` column of the result).
+    """
+    gamma = summary["gamma"].astype(float).round(_DIGITS)
+    keep = (
+        summary["dgp"].isin(dgps)
+        & (summary["model"] == model)
+        & (summary["evaluation"] == TRAINING)
+        & (summary["source"] == source)
+        & summary["metric"].isin(METRICS)
+        & summary["n"].isin(ns)
+        & (
+            ((summary["method"] == RAW) & (gamma == 0.0))
+            | (summary["method"].isin(methods) & gamma.isin(_rounded(gammas)))
+        )
+    )
+    rows = summary[keep].assign(gamma=gamma[keep])
+    if rows.empty:
+        raise ValueError(
+            f"no {source} summary rows for DGPs {list(dgps)}, model {model!r}, n {list(ns)}, "
+            f"methods {list(methods)} at gammas {list(gammas)} (evaluation {TRAINING!r}); the "
+            f"table has DGPs {sorted(summary['dgp'].unique())}, models "
+            f"{sorted(summary['model'].unique())}"
+        )
+    log.info("selected %d summary rows (DGPs %s, model %s, n %s)", len(rows), dgps, model, ns)
+    return rows
+
+
+def experiment_cells(
+    summary: pd.DataFrame, spec: Mapping, experiments: Mapping, catalogue: Mapping, n=None
+) -> pd.DataFrame:
+    """The summary rows of a spec's (DGP, model) over its experiment's methods and gammas."""
+    experiment = experiment_of(spec, experiments)
+    return cells(
+        summary,
+        dgps=[spec["dgp"]],
+        model=spec["model"],
+        ns=[shown_n(experiment, n)],
+        methods=generators_of(experiment, catalogue),
+        gammas=experiment["gammas"],
+        source=source_of(catalogue, spec["dgp"], spec["model"]),
+    )
+
+
+def gamma_curves(
+    population: pd.DataFrame, *, dgp: str, n: int, evaluation: str | None = TRAINING
+) -> pd.DataFrame:
+    """Population ``gamma_curve`` rows (n -> infinity limits of the cells of size n) at one
+    evaluation prevalence (None: at every one)."""
+    curves = population[
+        (population["kind"] == "gamma_curve") & (population["dgp"] == dgp) & (population["n"] == n)
+    ]
+    if evaluation is not None:
+        curves = curves[curves["evaluation"] == evaluation]
+    return curves.assign(gamma=curves["gamma"].astype(float).round(_DIGITS))
+
+
+def population_differences(
+    population: pd.DataFrame, *, dgp: str, n: int, gammas: Sequence[float]
+) -> pd.DataFrame:
+    """Population value at each gamma minus the raw value, per method and metric."""
+    curves = gamma_curves(population, dgp=dgp, n=n)
+    raw = curves[(curves["method"] == RAW) & (curves["gamma"] == 0.0)]
+    raw = raw.groupby("metric")["value"].first()
+    if raw.empty:
+        log.warning("no population raw curve for %s n=%d: no population overlay", dgp, n)
+        return curves.iloc[0:0].assign(difference=[])
+    curves = curves[curves["gamma"].isin(_rounded(gammas))]
+    return curves.assign(difference=curves["value"] - curves["metric"].map(raw))
+
+
+def weight_curves(population: pd.DataFrame, dgp: str | None = None) -> pd.DataFrame:
+    """Population ``weight_curve`` rows (the projection over the minority weight w)."""
+    rows = population[
+        (population["kind"] == "weight_curve") & (population["evaluation"] == TRAINING)
+    ]
+    return rows if dgp is None else rows[rows["dgp"] == dgp]
+
+
+def peak_gamma(curve: pd.DataFrame, limit: pd.DataFrame) -> tuple[float, str]:
+    """The peak gamma of one method's gamma curve, and how it was chosen.
+
+    Fixed in advance by the population (n -> infinity) curve ``limit`` where one exists, so a
+    finite-sample test at the peak is not run on a gamma chosen by the same data; else the gamma
+    of the largest mean gain in ``curve`` (summary rows), and the text says so.
+    """
+    limit = limit[limit["gamma"].isin(curve["gamma"])]
+    if len(limit):
+        return float(limit.loc[limit["value"].idxmax(), "gamma"]), "fixed by the population curve"
+    best = float(curve.loc[curve["diff_mean"].idxmax(), "gamma"])
+    return best, "the largest mean gain (chosen on the same replicates)"
+
+
+def decomposition_methods(experiment: Mapping, catalogue: Mapping) -> dict[str, object]:
+    """The decomposition's methods found by role: the truth sampler, the weighting-only method
+    and the generators whose gain is split (every other generator, or the truth sampler alone).
+
+    With several truth samplers the first in the experiment's order is the reference.
+    """
+    methods = list(experiment["methods"])
+    truth = first_with_role(catalogue, Role.TRUTH, methods)
+    weighting = first_with_role(catalogue, Role.WEIGHTING, methods)
+    others = [m for m in methods if m not in (truth, weighting, RAW)]
+    return {"truth": truth, "weighting": weighting, "generators": others or [truth]}
+
+
+def decomposition_parts(
+    summary: pd.DataFrame,
+    *,
+    spec: Mapping,
+    experiments: Mapping,
+    catalogue: Mapping,
+    n: int | None = None,
+) -> pd.DataFrame:
+    """The parts of each generator's gain over raw, per (generator, gamma, metric).
+
+    With ``d(method)`` the mean paired difference from raw (``diff_mean``):
+
+    - ``total = d(generator)``
+    - ``weighting = d(weighting-only method)``: the change of the effective class weight alone;
+    - ``discrepancy = d(generator) - d(truth sampler)``: synthetic rows that are not true rows;
+    - ``residual = total - weighting - discrepancy = d(truth) - d(weighting)``: fresh true rows
+      against reweighting the observed ones (a finite-sample effect; zero at n -> infinity).
+
+    Returns one row per (generator, gamma, metric) with those four columns, the total's 95%
+    interval (``total_low``/``total_high``), ``n_failed`` summed over the cells involved and the
+    ``source`` used.
+    """
+    experiment = experiment_of(spec, experiments)
+    found = decomposition_methods(experiment, catalogue)
+    truth, weighting = found["truth"], found["weighting"]
+    rows = experiment_cells(summary, spec, experiments, catalogue, n)
+    wide = rows.pivot_table(
+        index=["gamma", "metric"], columns="method", values=["diff_mean", "n_failed"]
+    )
+    d, failed = wide["diff_mean"], wide["n_failed"]
+    frames = []
+    for generator in found["generators"]:
+        if generator not in d.columns:
+            raise ValueError(f"decomposition: no summary rows for generator {generator!r}")
+        part = pd.DataFrame(
+            {
+                "total": d[generator],
+                "weighting": d[weighting],
+                "discrepancy": d[generator] - d[truth],
+                "residual": d[truth] - d[weighting],
+                "n_failed": failed[list({generator, weighting, truth})].sum(axis=1),
+            }
+        )
+        frames.append(part.reset_index().assign(generator=generator))
+    parts = pd.concat(frames, ignore_index=True).dropna(subset=["total", "weighting", "residual"])
+    bands = rows.rename(
+        columns={"method": "generator", "diff_ci_low": "total_low", "diff_ci_high": "total_high"}
+    )
+    keys = ["generator", "gamma", "metric"]
+    parts = parts.merge(bands[[*keys, "total_low", "total_high"]], on=keys, how="left")
+    source = rows["source"].iloc[0]
+    log.info("decomposition: %d rows for %s (%s)", len(parts), found["generators"], source)
+    return parts.assign(source=source)
+
+
+def degrees(dgp_keys: Sequence[str], dgps: Mapping, degree: str) -> dict[str, float]:
+    """The misspecification degree of each DGP (its parameter ``degree``), in the given order."""
+    values = {}
+    for key in dgp_keys:
+        value = dgps.get(key, {}).get("params", {}).get(degree)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError(f"DGP {key!r} has no numeric parameter {degree!r}")
+        values[key] = float(value)
+    if len(set(values.values())) < len(values):
+        raise ValueError(f"DGPs share a {degree!r} value: {values}")
+    return values
+
+
+def methods_with_role(catalogue: Mapping, role: Role, methods: Sequence[str]) -> list[str]:
+    """The methods among ``methods`` whose role is ``role``, in order."""
+    return with_role(catalogue["roles"], role, methods)
+
+
+def first_with_role(catalogue: Mapping, role: Role, methods: Sequence[str]) -> str:
+    """The first method of ``role`` among ``methods``; ``ValueError`` naming the role if none."""
+    found = methods_with_role(catalogue, role, methods)
+    if not found:
+        raise ValueError(
+            f"no method with role {role.value!r} ({DESCRIPTIONS[role]}) among {list(methods)}"
+        )
+    return found[0]
+
+
+def _rounded(gammas: Sequence[float]) -> np.ndarray:
+    return np.round(np.asarray(gammas, dtype=float), _DIGITS)
