@@ -86,6 +86,19 @@ BAD_CONFIGS = {
         "figures.rate.experiment = 'rates' is not defined",
     ),
     "unknown figure": (_set(["figures", "roc"], {}), "'roc' was unexpected"),
+    "unknown claim": (_set(["claims", "roc_peak"], {}), "'roc_peak' was unexpected"),
+    "decomposition without the truth sampler": (
+        _set(
+            ["experiments", "gamma_sweep", "methods"],
+            ["ros", "smote", "gaussian", "biased_oracle", "reweight"],
+        ),
+        "figures.decomposition needs a generator drawing from the true minority (role 'truth') "
+        "among the methods of experiment 'gamma_sweep'",
+    ),
+    "claim on a model outside its experiment": (
+        _set(["claims", "misspecified_gain", "model"], "logistic_quadratic"),
+        "claims.misspecified_gain: model 'logistic_quadratic' is not in experiment",
+    ),
 }
 
 
@@ -112,7 +125,13 @@ def test_messages_are_distinct():
 
 @pytest.mark.workflow
 @pytest.mark.parametrize(
-    "case", ["SMOTE k not below the minority count", "gamma above the maximum", "unknown DGP name"]
+    "case",
+    [
+        "SMOTE k not below the minority count",
+        "gamma above the maximum",
+        "unknown DGP name",
+        "decomposition without the truth sampler",
+    ],
 )
 def test_snakemake_dry_run_stops_before_any_job(tmp_path, case):
     edit, message = BAD_CONFIGS[case]

@@ -98,7 +98,11 @@ def test_documented_parameters():
 @pytest.mark.parametrize(
     ("name", "params", "match"),
     [
-        ("gaussian_sharp", {"dim": 2, "shift": 1}, "valid names: gaussian_correlated, gaussian_hetero"),
+        (
+            "gaussian_sharp",
+            {"dim": 2, "shift": 1},
+            "valid names: gaussian_correlated, gaussian_hetero",
+        ),
         ("gaussian_shared", {"dim": 0, "shift": 1}, "dim"),
         ("gaussian_shared", {"dim": 2.5, "shift": 1}, "dim"),
         ("gaussian_shared", {"dim": 2}, "shift"),

@@ -60,3 +60,20 @@ def _broken(edit):
 def test_cross_checks_name_the_bad_key(edit, message):
     with pytest.raises(ValueError, match=message):
         validation.check_config(_broken(edit))
+
+
+def test_evaluation_prevalence_is_the_design_one():
+    from augsim.design import training_prevalence
+
+    config = {**CI, "imbalance_ratio": 20, "extra_prevalences": [0.5]}
+    assert plan.evaluation_prevalences(config, 500) == {
+        "training": training_prevalence(20, 500),
+        "fixed_0.5": 0.5,
+    }
+
+
+def test_population_cells_are_those_of_models_with_exact_metrics():
+    expected = {(c.dgp, c.n, c.method) for c in plan.cells(CI) if c.model == "logistic"}
+    cells = {(cell["dgp"], cell["n"], cell["method"]) for cell in plan.population_cells(CI)}
+    assert cells == expected  # the quadratic model's cells have no population curve
+    assert ("hetero", 210, "reweight") in cells  # ... though the linear model shares its key

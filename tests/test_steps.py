@@ -210,3 +210,17 @@ def test_synthetic_rows_do_not_depend_on_the_largest_gamma(spec):
     assert small.shape == (700, 3) and large.shape == (2500, 3)
     np.testing.assert_array_equal(small, large[:700])
     assert draw(0).shape == (0, 3)
+
+
+def test_training_prevalence_is_the_realised_share_and_its_limit():
+    assert design.training_prevalence(20, 500) == 24 / 500  # 0.048
+    assert design.training_prevalence(20) == 1 / 21  # n -> infinity: 0.0476
+    assert design.training_prevalence(20, 4200) == pytest.approx(1 / 21)
+
+
+def test_effective_weight_and_synthetic_share():
+    n0, n1 = 4000, 200
+    m = design.synthetic_count(1.0, n0, n1)
+    assert design.minority_weight(1.0, n0, n1) == 0.5  # gamma = 1 balances the loss
+    assert design.synthetic_share(1.0, n0, n1) == m / (n1 + m)
+    assert design.minority_weight(0.0, n0, n1) == n1 / (n0 + n1)

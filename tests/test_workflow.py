@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_helpers import REPO, copy_workflow, scheduled_jobs, snakemake, write_config
+from workflow_helpers import (
+    REPO,
+    copy_workflow,
+    job_inputs,
+    scheduled_jobs,
+    snakemake,
+    write_config,
+)
 
-from augsim import io, plan, validation
+from augsim import codedeps, io, plan, validation
 from augsim.metrics import METRIC_NAMES
 
 pytestmark = pytest.mark.workflow
@@ -28,8 +37,12 @@ REPLICATE_COLUMNS = [
 
 @pytest.fixture(scope="module")
 def ci_run(tmp_path_factory):
-    """A completed run of config/ci.yaml in a scratch copy of the workflow."""
-    workdir = copy_workflow(tmp_path_factory.mktemp("ci_run"))
+    """A completed run of config/ci.yaml in a scratch copy of the workflow and the package.
+
+    The run imports the copy's augsim, whose modules are the module inputs of its rules, so a
+    test may edit a module (and must restore it) to see what reruns.
+    """
+    workdir = copy_workflow(tmp_path_factory.mktemp("ci_run"), with_package=True)
     snakemake(workdir)
     return workdir
 
@@ -88,6 +101,92 @@ def test_generator_parameter_change_reruns_only_that_generator(ci_run):
     # the population curves do not depend on SMOTE's k, so neither does their figure
     downstream = {f"plot_{f}" for f in FIGURES if f != "population"}
     assert rules - per_chunk == {"aggregate_results", "check_claims", "all", *downstream}
+
+
+@contextlib.contextmanager
+def edited(path: Path):
+    """``path`` with a comment appended (new content), restored byte for byte afterwards."""
+    original = path.read_bytes()
+    path.write_bytes(original + b"\n# an edit\n")
+    try:
+        yield path
+    finally:
+        path.write_bytes(original)
+
+
+def _rerun_rules(workdir) -> tuple[set[str], list[tuple[str, dict]], str]:
+    output = snakemake(workdir, "--dry-run").stdout
+    jobs = scheduled_jobs(output)
+    return {rule for rule, _ in jobs}, jobs, output
+
+
+PLOTS = {f"plot_{figure}" for figure in FIGURES}
+
+
+def test_editing_the_generators_reruns_augmentation_and_what_follows_only(ci_run):
+    with edited(ci_run / "src" / "augsim" / "generators.py"):
+        rules, jobs, output = _rerun_rules(ci_run)
+    assert "Updated input files: src/augsim/generators.py" in output
+    # the population curves use the generators' limits too; nothing simulates again
+    assert rules == {"augment_data", "fit_models", "evaluate_models", "population_curves",
+                     "aggregate_results", "check_claims", "all", *PLOTS}  # fmt: skip
+    for rule, wildcards in jobs:
+        if rule in ("fit_models", "evaluate_models"):  # only fits on synthetic rows
+            assert wildcards["method"] not in ("raw", "reweight"), (rule, wildcards)
+
+
+def test_editing_the_figures_reruns_only_plot_rules(ci_run):
+    with edited(ci_run / "src" / "augsim" / "figures.py"):
+        rules, _, _ = _rerun_rules(ci_run)
+    assert rules == {*PLOTS, "all"}
+
+
+def test_editing_the_views_reruns_the_figures_and_the_claims(ci_run):
+    # figures and claims read their selections from one module of views
+    with edited(ci_run / "src" / "augsim" / "views.py"):
+        rules, _, _ = _rerun_rules(ci_run)
+    assert rules == {*PLOTS, "check_claims", "all"}
+
+
+def test_touching_every_module_reruns_nothing(ci_run):
+    later = time.time() + 5
+    for module in (ci_run / "src" / "augsim").glob("*.py"):
+        os.utime(module, (later, later))
+    result = snakemake(ci_run, "--dry-run")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_a_git_checkout_of_the_same_content_reruns_nothing(ci_run):
+    package = ci_run / "src"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "package"]):
+        subprocess.run([*git, *command], cwd=package, check=True, capture_output=True)
+    models = package / "augsim" / "models.py"
+    models.write_text(models.read_text() + "\n# an edit\n")
+    subprocess.run([*git, "checkout", "--", "augsim/models.py"], cwd=package, check=True)
+    result = snakemake(ci_run, "--dry-run")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_every_script_rule_lists_the_modules_its_script_imports(ci_run):
+    """Derived independently of the workflow's helper: the standard library's ModuleFinder."""
+    from modulefinder import ModuleFinder
+
+    expected = {}
+    for script in (ci_run / "scripts").glob("*.py"):
+        finder = ModuleFinder(path=[str(ci_run / "src")])  # only augsim is looked into
+        finder.run_script(str(script))
+        modules = {name for name in finder.modules if name.split(".")[0] == "augsim"}
+        expected[script.stem] = {str(codedeps.module_path(m, Path("src/augsim"))) for m in modules}
+    jobs = job_inputs(snakemake(ci_run, "--dry-run", "--forceall").stdout)
+    seen = set()
+    for rule, inputs in jobs:
+        if rule == "all":
+            continue
+        listed = {path for path in inputs if path.startswith("src/augsim/")}
+        assert listed == expected[rule], rule
+        seen.add(rule)
+    assert seen == set(expected)  # every script has its rule, and every rule was checked
 
 
 def test_forcerun_of_one_plot_rule_reruns_only_it(ci_run):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,13 +14,18 @@ REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
 
 
-def copy_workflow(target: Path) -> Path:
-    """Copy what `snakemake` needs into ``target`` (results then never touch the repository)."""
+def copy_workflow(target: Path, *, with_package: bool = False) -> Path:
+    """Copy what `snakemake` needs into ``target`` (results then never touch the repository).
+
+    ``with_package`` copies ``src/`` too: :func:`snakemake` then runs the copy's augsim (the
+    workflow's module inputs are the copy's files), so a test may edit the package's modules.
+    """
     target.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
+    for name in (*WORKFLOW_FILES, "src") if with_package else WORKFLOW_FILES:
         source = REPO / name
         if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+            ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+            shutil.copytree(source, target / name, ignore=ignore)
         else:
             shutil.copy2(source, target / name)
     return target
@@ -35,13 +41,38 @@ def snakemake(
     """Run snakemake in ``workdir``; raise with its output when it fails."""
     # options taking several values (--configfile, -R) must not swallow targets: args go first
     command = ["snakemake", "--cores", str(cores), *args, "--configfile", configfile]
-    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        command, cwd=workdir, capture_output=True, text=True, timeout=900, env=environment(workdir)
+    )
     if check and result.returncode != 0:
         raise AssertionError(
             f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
             f"{result.stderr[-4000:]}"
         )
     return result
+
+
+def environment(workdir: Path) -> dict[str, str]:
+    """The process environment, importing the workflow copy's own augsim if it has one."""
+    env = dict(os.environ)
+    if (Path(workdir) / "src" / "augsim").is_dir():
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(Path(workdir) / "src"), env.get("PYTHONPATH")])
+        )
+    return env
+
+
+def job_inputs(output: str) -> list[tuple[str, list[str]]]:
+    """(rule, input files) of every job a dry run lists."""
+    jobs = []
+    for line in output.splitlines():
+        rule = re.match(r"^(?:local)?rule (\w+):$", line)
+        if rule:
+            jobs.append((rule.group(1), []))
+        inputs = re.match(r"^\s+input: (.*)$", line)
+        if inputs and jobs:
+            jobs[-1][1].extend(inputs.group(1).split(", "))
+    return jobs
 
 
 def scheduled_jobs(output: str) -> list[tuple[str, dict[str, str]]]:
