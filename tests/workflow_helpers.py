@@ -8,9 +8,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+RECORDED_TABLES = REPO / "tests" / "data" / "ci_tables"
+#: the CI study's tables as recorded, by their path under results/ci/
+RECORDED = ("tables/replicates", "tables/summary", "tables/failures", "tables/population", "claims")
 WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
 
 
@@ -96,3 +101,26 @@ def write_config(workdir: Path, name: str, edit) -> str:
     path = workdir / "config" / name
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return f"config/{name}"
+
+
+def assert_matches_recorded(results: Path, table: str) -> None:
+    """``results/<table>.csv`` of a CI run equals its recorded copy in tests/data/ci_tables.
+
+    Every label, count and verdict must match exactly; a float may differ only in its last bits
+    (BLAS kernels differ between CPUs), far below any digit a table or figure reports. On the
+    machine that recorded them, the files are byte-identical.
+    """
+    from augsim import io
+
+    recorded = io.read_table(RECORDED_TABLES / f"{table.split('/')[-1]}.csv.gz")
+    produced = io.read_table(Path(results) / f"{table}.csv")
+    assert list(produced.columns) == list(recorded.columns), table
+    assert len(produced) == len(recorded), table
+    for column in recorded.columns:
+        expected, actual = recorded[column], produced[column]
+        if pd.api.types.is_float_dtype(expected) and pd.api.types.is_float_dtype(actual):
+            np.testing.assert_allclose(
+                actual, expected, rtol=1e-10, atol=1e-13, err_msg=f"{table}: {column}"
+            )
+        else:
+            assert actual.astype(str).tolist() == expected.astype(str).tolist(), (table, column)
