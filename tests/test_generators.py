@@ -7,6 +7,7 @@ from scipy import stats
 
 from augsim import dgps
 from augsim.generators import GENERATORS, make_generator
+from augsim.oversamplers import OVERSAMPLERS
 from augsim.seeds import rng_for
 
 DGP_PARAMS = {
@@ -31,6 +32,14 @@ def generator_params(name, dgp):
         "ros": {},
         "smote": {"k_neighbors": K},
         "gaussian": {},
+        "adasyn": {"n_neighbors": K},
+        "borderline_smote1": {"k_neighbors": K},
+        "borderline_smote2": {"k_neighbors": K},
+        "svm_smote": {"k_neighbors": K},
+        "kmeans_smote": {"cluster_balance_threshold": 0.0},
+        "rose": {"shrinkage": 1.0},
+        "gaussian_mixture": {},
+        "kde": {},
     }[name]
 
 
@@ -48,9 +57,15 @@ def minority(dgp, n1=N1, seed=0):
     return dgp.sample_class(1, n1, rng_for(seed, "minority"))
 
 
-def fitted(name, dgp, X=None):
+def majority(dgp, n0=20 * N1, seed=0):
+    return dgp.sample_class(0, n0, rng_for(seed, "majority"))
+
+
+def fitted(name, dgp, X=None, X0=None):
     X = minority(dgp) if X is None else X
-    return make_generator(name, **generator_params(name, dgp)).fit(X, rng_for(0, "fit"))
+    X0 = majority(dgp) if X0 is None else X0
+    generator = make_generator(name, **generator_params(name, dgp))
+    return generator.fit(X, rng_for(0, "fit"), X_majority=X0)
 
 
 def mixture_moments(components):
@@ -74,8 +89,10 @@ def assert_moments(rows, mean, cov, *, z=5.0):
 
 
 def test_registry_covers_the_design():
-    assert set(GENERATORS) == {"oracle", "biased_oracle", "ros", "smote", "gaussian"}
-    assert set(GENERATORS) == set(PREFIX_CHECKS)
+    own = {"oracle", "biased_oracle", "ros", "smote", "gaussian"}
+    assert set(GENERATORS) == own | {cls.name for cls in OVERSAMPLERS}
+    # the study's own generators are checked here; the oversamplers in test_oversamplers
+    assert set(PREFIX_CHECKS) == own
 
 
 def test_name_attribute(name, dgp):
@@ -106,17 +123,30 @@ def test_requested_counts_and_shape(name, dgp, m):
 
 
 def test_input_is_not_mutated_nor_aliased(name, dgp):
-    X = minority(dgp)
-    original = X.copy()
-    X.flags.writeable = False  # an in-place write would raise
-    gen = fitted(name, dgp, X)
+    X, X0 = minority(dgp), majority(dgp)
+    originals = X.copy(), X0.copy()
+    X.flags.writeable = X0.flags.writeable = False  # an in-place write would raise
+    gen = fitted(name, dgp, X, X0)
     before = gen.sample(30, rng_for(1, "draw"))
-    np.testing.assert_array_equal(X, original)
+    np.testing.assert_array_equal(X, originals[0])
+    np.testing.assert_array_equal(X0, originals[1])
 
-    X_writable = X.copy()
-    gen = fitted(name, dgp, X_writable)
-    X_writable += 100.0  # the fitted state must not see later changes to the caller's array
+    X_writable, X0_writable = X.copy(), X0.copy()
+    gen = fitted(name, dgp, X_writable, X0_writable)
+    X_writable += 100.0  # the fitted state must not see later changes to the caller's arrays
+    X0_writable += 100.0
     np.testing.assert_array_equal(gen.sample(30, rng_for(1, "draw")), before)
+
+
+def test_only_generators_that_say_so_read_the_majority_rows(name, dgp):
+    if type(make_generator(name, **generator_params(name, dgp))).uses_majority:
+        with pytest.raises(ValueError, match="X_majority"):
+            make_generator(name, **generator_params(name, dgp)).fit(minority(dgp), rng_for(0, "f"))
+        return
+    moved = fitted(name, dgp, X0=majority(dgp) + 3.0)
+    np.testing.assert_array_equal(
+        fitted(name, dgp).sample(40, rng_for(1, "draw")), moved.sample(40, rng_for(1, "draw"))
+    )
 
 
 def test_sample_before_fit_fails(name, dgp):
@@ -184,6 +214,7 @@ PREFIX_CHECKS = {
 }
 
 
+@pytest.mark.parametrize("name", sorted(PREFIX_CHECKS))
 def test_prefixes_are_valid_draws(name, dgp):
     X = minority(dgp)
     gen = fitted(name, dgp, X)
@@ -347,9 +378,7 @@ def test_smote_zero_rows_draw_nothing(dgp):
 
 
 def test_unknown_generator_lists_valid_names():
-    with pytest.raises(
-        ValueError, match="valid names: biased_oracle, gaussian, oracle, ros, smote"
-    ):
+    with pytest.raises(ValueError, match="valid names: adasyn, biased_oracle, borderline_smote1"):
         make_generator("vae")
 
 
@@ -369,6 +398,12 @@ def test_unknown_generator_lists_valid_names():
         ("biased_oracle", {}, "shift"),
         ("oracle", {"dgp": "gaussian_shared"}, "dgp must be a GaussianMixtureDGP"),
         ("ros", {"k_neighbors": 5}, "k_neighbors"),
+        ("adasyn", {"n_neighbors": 0}, "n_neighbors"),
+        ("kmeans_smote", {"cluster_balance_threshold": 2.0}, "cluster_balance_threshold"),
+        ("rose", {"shrinkage": -1.0}, "shrinkage"),
+        ("kde", {"bandwidth": "cv"}, "bandwidth"),
+        ("gaussian_mixture", {"max_components": 0}, "max_components"),
+        ("svm_smote", {"out_step": np.nan}, "out_step"),
     ],
 )
 def test_bad_params_name_the_parameter(name, params, message):

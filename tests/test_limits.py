@@ -18,6 +18,8 @@ MIXTURE = make_dgp(
 )
 SPECS = {
     "oracle": {"name": "oracle"},
+    "rose": {"name": "rose", "params": {"shrinkage": 1.0}},
+    "kde": {"name": "kde", "params": {"bandwidth": "scott"}},
     "gaussian": {"name": "gaussian", "params": {"shrinkage": "ledoit_wolf"}},
     "biased_oracle": {"name": "biased_oracle", "params": {"shift": [0, 0.5, 0, 0, 0]}},
 }
@@ -29,7 +31,7 @@ def _limit(method: str, gamma: float) -> tuple[float, np.ndarray]:
     """The projection the population curve of ``method`` uses at ``gamma``."""
     n0, n1 = class_sizes(N, 20)
     m = synthetic_count(gamma, n0, n1)
-    limit = build_generator(SPECS[method], MIXTURE).population_limit(MIXTURE)
+    limit = build_generator(SPECS[method], MIXTURE).population_limit(MIXTURE, n0=n0, n1=n1)
     return projection(
         MIXTURE,
         minority_weight=(n1 + m) / (n0 + n1 + m),
@@ -45,7 +47,8 @@ def _large_fits(method: str, gamma: float) -> np.ndarray:
     for replicate in range(REPLICATES):
         rng = rng_for(7, "large-sample", method, replicate)
         X, y = MIXTURE.sample(n0, n1, rng)
-        generator = build_generator(SPECS[method], MIXTURE).fit(X[y == 1], rng)
+        generator = build_generator(SPECS[method], MIXTURE)
+        generator.fit(X[y == 1], rng, X_majority=X[y == 0])
         synthetic = generator.sample(synthetic_count(gamma, n0, n1), rng)
         rows, labels, _ = training_set(X, y, gamma=gamma, role=Role.DENSITY, synthetic=synthetic)
         model = make_model("logistic", C=1e6).fit(rows, labels)
@@ -60,12 +63,15 @@ def _z_scores(fits: np.ndarray, theta: tuple[float, np.ndarray]) -> np.ndarray:
     return (fits.mean(axis=0) - target) / se
 
 
+WITH_LIMITS = ("gaussian", "biased_oracle", "rose", "kde")
+
+
 @pytest.fixture(scope="module")
 def large_fits():
-    return {method: _large_fits(method, 1.0) for method in ("gaussian", "biased_oracle")}
+    return {method: _large_fits(method, 1.0) for method in WITH_LIMITS}
 
 
-@pytest.mark.parametrize("method", ["gaussian", "biased_oracle"])
+@pytest.mark.parametrize("method", WITH_LIMITS)
 def test_large_sample_fits_tend_to_the_population_limit(large_fits, method):
     fits = large_fits[method]
     assert np.abs(_z_scores(fits, _limit(method, 1.0))).max() < 4
@@ -83,9 +89,11 @@ def test_large_sample_fits_tend_to_the_population_limit(large_fits, method):
         assert np.mean(fitted) == pytest.approx(value, abs=4 * se + 1e-4), metric
 
 
-def test_the_comparison_can_fail(large_fits):
-    # the biased generator's fits are far from the truth sampler's limit: the check has power
-    assert np.abs(_z_scores(large_fits["biased_oracle"], _limit("oracle", 1.0))).max() > 20
+@pytest.mark.parametrize("method", ["biased_oracle", "rose", "kde"])
+def test_the_comparison_can_fail(large_fits, method):
+    # their fits are far from the truth sampler's limit: the check has power, and the kernel
+    # samplers' limits are not the truth at this n (their kernels are still visible)
+    assert np.abs(_z_scores(large_fits[method], _limit("oracle", 1.0))).max() > 6
 
 
 def test_the_truth_sampler_goes_through_the_generic_path():

@@ -42,8 +42,9 @@ def augment_training(
     for i, rep in enumerate(train["replicate"]):
         try:
             synthetic[i] = draw_synthetic(
-                X_all[i][y == 1], make_generator, m_max, replicate=rep, **keys
-            )
+                X_all[i][y == 1], make_generator, m_max, X_majority=X_all[i][y == 0],
+                replicate=rep, **keys,
+            )  # fmt: skip
             errors.append("")
         except Exception as err:  # recorded per replicate: one failure must not sink a chunk
             log.warning("replicate %d: generator %s failed: %r", rep, generator_key, err)
@@ -56,24 +57,29 @@ def draw_synthetic(
     make_generator: Callable[[], object],
     m_max: int,
     *,
+    X_majority: np.ndarray,
     seed: int,
     scenario: str,
     generator_key: str,
     replicate: int,
 ) -> np.ndarray:
-    """Fit a generator on one replicate's minority rows and draw ``m_max`` rows (m_max, d).
+    """Fit a generator on one replicate and draw ``m_max`` synthetic minority rows (m_max, d).
 
     Rows come in blocks of ``SYNTHETIC_BLOCK``, block k from child stream k, each block drawn
     whole and the last one cut. Some samplers draw all their indices before all their steps
     (imbalanced-learn's SMOTE, mixture component choices), so one call's first rows change with
     its size; blocks make the first m rows the same whatever ``m_max`` is, so adding a larger
-    gamma anywhere in the study leaves every existing number unchanged.
+    gamma anywhere in the study leaves every existing number unchanged. A generator whose every
+    ``sample`` call refits a library sampler (``draws_in_blocks = False``) draws all rows in one
+    call, from the first block's stream: its rows depend on ``m_max``.
     """
     root = rng_for(seed, "augment", scenario, generator_key, int(replicate))
     n_blocks = -(-m_max // SYNTHETIC_BLOCK)
     fit_rng, *block_rngs = root.spawn(1 + n_blocks)
-    generator = make_generator().fit(X_minority, fit_rng)
-    blocks = [generator.sample(SYNTHETIC_BLOCK, rng) for rng in block_rngs]
-    if not blocks:
+    generator = make_generator().fit(X_minority, fit_rng, X_majority=X_majority)
+    if not block_rngs:
         return np.empty((0, X_minority.shape[1]))
+    if not generator.draws_in_blocks:
+        return generator.sample(m_max, block_rngs[0])
+    blocks = [generator.sample(SYNTHETIC_BLOCK, rng) for rng in block_rngs]
     return np.concatenate(blocks)[:m_max]

@@ -134,6 +134,13 @@ class GaussianMixtureDGP:
         return X
 
 
+def mixture_moments(components: Sequence[Component]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean (d,) and covariance (d, d) of the Gaussian mixture ``components``."""
+    mean = sum(w * mu for w, mu, _ in components)
+    second = sum(w * (cov + np.outer(mu, mu)) for w, mu, cov in components)
+    return mean, second - np.outer(mean, mean)
+
+
 def _gaussian_logpdf(X: np.ndarray, mean: np.ndarray, chol: np.ndarray) -> np.ndarray:
     z = linalg.solve_triangular(chol, (X - mean).T, lower=True)
     log_det = 2.0 * np.log(np.diag(chol)).sum()

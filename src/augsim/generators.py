@@ -1,8 +1,9 @@
-"""Synthetic minority generators: fitted on the real minority rows, then drawing ``m`` new rows.
+"""Synthetic minority generators: fitted on a training replicate, then drawing ``m`` new rows.
 
-``make_generator(name, **params)`` builds one from the registry ``GENERATORS``. Every generator
-has ``fit(X_minority, rng) -> self`` with ``X_minority`` of shape (n1, d) and
-``sample(m, rng) -> (m, d)``:
+``make_generator(name, **params)`` builds one from the registry ``GENERATORS``; every generator
+implements the interface of :mod:`augsim.generator_interface`. The study's own generators are
+below; the imbalanced-learn family and scikit-learn's density models are in
+:mod:`augsim.oversamplers`:
 
 ``oracle(dgp)``
     Fresh draws from the true minority distribution: zero discrepancy.
@@ -17,14 +18,10 @@ has ``fit(X_minority, rng) -> self`` with ``X_minority`` of shape (n1, d) and
     A Gaussian with the minority sample mean and a shrunk sample covariance.
 
 Nested prefixes: the study draws ``m_max`` rows once per (replicate, generator) and uses the first
-``m`` rows for smaller gamma. Every generator therefore draws rows that are i.i.d. given its fitted
-state, so a prefix of a draw is itself a valid draw. The parametric generators expose
-``synthetic_components()``, the ``(weight, mean, cov)`` list of the distribution they sample, for
-:mod:`augsim.population`.
-
-Every generator class declares its ``role`` (:class:`augsim.methods.Role`), which figures and
-claims ask for instead of a config key, and ``population_limit(dgp)``, the distribution its rows
-tend to as n1 -> infinity.
+``m`` rows for smaller gamma. Every generator here draws rows that are i.i.d. given its fitted
+state, so a prefix of a draw is itself a valid draw (each class says why; the tests check it).
+The parametric generators expose ``synthetic_components()``, the ``(weight, mean, cov)`` list of
+the distribution they sample, for :mod:`augsim.population`.
 
 Importing this module imports neither scikit-learn nor imbalanced-learn: the Ledoit-Wolf
 ``gaussian`` imports scikit-learn when it is used.
@@ -32,78 +29,15 @@ Importing this module imports neither scikit-learn nor imbalanced-learn: the Led
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from typing import ClassVar
 
 import numpy as np
 
-from augsim.dgps import Component, GaussianMixtureDGP, check_count
+from augsim.dgps import Component, GaussianMixtureDGP, check_count, mixture_moments
+from augsim.generator_interface import MinorityGenerator
 from augsim.methods import Role
+from augsim.oversamplers import OVERSAMPLERS
 from augsim.seeds import integer_seed
-
-logger = logging.getLogger(__name__)
-
-
-class MinorityGenerator:
-    """Interface of a synthetic minority generator; subclasses set ``name``, ``role``, ``label``
-    and ``min_rows``."""
-
-    name: ClassVar[str]
-    #: what the generator does, for the decomposition (see augsim.methods)
-    role: ClassVar[Role]
-    #: its name in figures
-    label: ClassVar[str]
-    #: the fewest minority rows ``fit`` accepts
-    min_rows: ClassVar[int] = 1
-    #: whether the constructor takes the true ``dgp`` (generators that sample the truth)
-    needs_dgp: ClassVar[bool] = False
-    #: the parameters that ``population_limit`` depends on
-    limit_params: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self) -> None:
-        self.dim_: int | None = None
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-    def fit(self, X_minority: np.ndarray, rng: np.random.Generator) -> MinorityGenerator:
-        """Fit on the real minority rows ``X_minority`` (n1, d); the input is never modified."""
-        _check_rng(rng)
-        X = _check_rows(X_minority, minimum=self.min_rows, generator=self.name)
-        self._fit(X, rng)
-        self.dim_ = X.shape[1]
-        logger.debug("fitted %r on %d minority rows of dimension %d", self, *X.shape)
-        return self
-
-    def sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
-        """Draw ``m`` synthetic minority rows; returns shape (m, d)."""
-        _check_rng(rng)
-        m = check_count("m", m)
-        if self.dim_ is None:
-            raise RuntimeError(f"generator {self.name!r} must be fitted before sampling")
-        rows = self._sample(m, rng)
-        if rows.shape != (m, self.dim_):  # a broken subclass must not pass silently
-            raise RuntimeError(f"{self.name!r} drew shape {rows.shape}, expected {(m, self.dim_)}")
-        return rows
-
-    def min_minority_rows(self) -> int:
-        """The fewest real minority rows ``fit`` accepts with these parameters."""
-        return self.min_rows
-
-    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component]:
-        """The synthetic distribution as n1 -> infinity, as Gaussian components.
-
-        By default the true minority: resampling generators (ros, smote) tend to it, their rows
-        being real rows or points between ever closer neighbours.
-        """
-        return dgp.components(1)
-
-    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
-        raise NotImplementedError
-
-    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
-        raise NotImplementedError
 
 
 class Oracle(MinorityGenerator):
@@ -123,6 +57,7 @@ class Oracle(MinorityGenerator):
     label = "oracle"
     min_rows = 0
     needs_dgp = True
+    exact_limit = True
 
     def __init__(self, *, dgp: GaussianMixtureDGP) -> None:
         super().__init__()
@@ -137,7 +72,11 @@ class Oracle(MinorityGenerator):
         """The ``(weight, mean, cov)`` components of the sampled distribution: the DGP minority."""
         return self.dgp.components(1)
 
-    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+    def population_limit(self, dgp: GaussianMixtureDGP, *, n0: int, n1: int) -> list[Component]:
+        """The sampled distribution itself, whatever n."""
+        return self.synthetic_components()
+
+    def _fit(self, X: np.ndarray, X_majority, rng: np.random.Generator) -> None:
         if X.shape[1] != self.dgp.dim:
             raise ValueError(f"X_minority has {X.shape[1]} columns, the DGP has dim {self.dgp.dim}")
 
@@ -175,10 +114,6 @@ class BiasedOracle(Oracle):
         """The DGP's minority components with means moved by ``shift``."""
         return [Component(w, mu + self.shift, cov) for w, mu, cov in self.dgp.components(1)]
 
-    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component]:
-        """The shifted minority: the discrepancy does not vanish with n."""
-        return self.synthetic_components()
-
     def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
         return self.dgp.sample_class(1, m, rng) + self.shift
 
@@ -193,8 +128,13 @@ class RandomOversampler(MinorityGenerator):
     name = "ros"
     role = Role.RESAMPLER
     label = "ROS"
+    exact_limit = True
 
-    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+    def population_limit(self, dgp: GaussianMixtureDGP, *, n0: int, n1: int) -> list[Component]:
+        """The true minority: the rows are real rows."""
+        return dgp.components(1)
+
+    def _fit(self, X: np.ndarray, X_majority, rng: np.random.Generator) -> None:
         self.rows_ = X.copy()
 
     def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -220,6 +160,7 @@ class Smote(MinorityGenerator):
     name = "smote"
     role = Role.RESAMPLER
     label = "SMOTE"
+    exact_limit = True
 
     def __init__(self, *, k_neighbors: int = 5) -> None:
         super().__init__()
@@ -232,7 +173,11 @@ class Smote(MinorityGenerator):
         """SMOTE needs each row's ``k_neighbors`` other minority rows."""
         return self.k_neighbors + 1
 
-    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+    def population_limit(self, dgp: GaussianMixtureDGP, *, n0: int, n1: int) -> list[Component]:
+        """The true minority: the segments between ever closer neighbours shrink to points."""
+        return dgp.components(1)
+
+    def _fit(self, X: np.ndarray, X_majority, rng: np.random.Generator) -> None:
         if len(X) < self.min_minority_rows():
             raise ValueError(
                 f"smote with k_neighbors={self.k_neighbors} needs at least "
@@ -294,6 +239,7 @@ class GaussianFit(MinorityGenerator):
     role = Role.DENSITY
     label = "Gaussian fit"
     min_rows = 2
+    exact_limit = True
 
     def __init__(self, *, shrinkage: str | float = "ledoit_wolf") -> None:
         super().__init__()
@@ -308,14 +254,11 @@ class GaussianFit(MinorityGenerator):
             raise RuntimeError("generator 'gaussian' must be fitted before its components exist")
         return [Component(1.0, self.mean_.copy(), self.covariance_.copy())]
 
-    def population_limit(self, dgp: GaussianMixtureDGP) -> list[Component]:
+    def population_limit(self, dgp: GaussianMixtureDGP, *, n0: int, n1: int) -> list[Component]:
         """The Gaussian with the true minority mean and covariance (shrinkage vanishes)."""
-        components = dgp.components(1)
-        mean = sum(w * mu for w, mu, _ in components)
-        second = sum(w * (cov + np.outer(mu, mu)) for w, mu, cov in components)
-        return [Component(1.0, mean, second - np.outer(mean, mean))]
+        return [Component(1.0, *mixture_moments(dgp.components(1)))]
 
-    def _fit(self, X: np.ndarray, rng: np.random.Generator) -> None:
+    def _fit(self, X: np.ndarray, X_majority, rng: np.random.Generator) -> None:
         self.mean_ = X.mean(axis=0)
         self.covariance_ = _shrunk_covariance(X, self.shrinkage)
         values, vectors = np.linalg.eigh(self.covariance_)
@@ -367,25 +310,9 @@ def _shift_vector(shift: float | Sequence[float], dim: int) -> np.ndarray:
     return vector
 
 
-def _check_rows(X: np.ndarray, *, minimum: int, generator: str) -> np.ndarray:
-    """``X`` as a float array (n, d) with at least ``minimum`` rows; read, never written to."""
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] < 1:
-        raise ValueError(f"X_minority must have shape (n1, d) with d >= 1, got {X.shape}")
-    if len(X) < minimum:
-        raise ValueError(f"{generator!r} needs at least {minimum} minority rows, got {len(X)}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X_minority must be finite")
-    return X
-
-
-def _check_rng(rng: np.random.Generator) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-
-
 GENERATORS: dict[str, type[MinorityGenerator]] = {
-    cls.name: cls for cls in (Oracle, BiasedOracle, RandomOversampler, Smote, GaussianFit)
+    cls.name: cls
+    for cls in (Oracle, BiasedOracle, RandomOversampler, Smote, GaussianFit, *OVERSAMPLERS)
 }
 
 

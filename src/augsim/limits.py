@@ -7,6 +7,11 @@ m)`` and, for a generator, the true minority mixed with the generator's populati
 share ``m / (n1 + m)``. Every generator goes through that one path, the truth sampler included
 (its limit is the true minority), so a check that the truth sampler's curve equals the
 weighting-only curve compares two different computations.
+
+A generator's limit is the distribution its rows tend to as the sampling error of the cell's
+real rows vanishes, with its settings as at the cell's size: for the kernel samplers (ROSE, the
+KDE) the kernel they use at that n, which shrinks as n grows (their n -> infinity limit is the
+truth); for every other generator the n -> infinity limit itself.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ def population_table(
     """Population metric rows of the projection: weight curves, then gamma curves.
 
     ``gamma_cells`` holds ``{"dgp", "n", "method", "gammas"}`` per cell; a method that is not a
-    key of ``generator_specs`` (raw, reweight) draws no synthetic rows.
+    key of ``generator_specs`` (raw, reweight) draws no synthetic rows. A generator without a
+    closed-form limit (the neighbour-based samplers) has no rows: finite-sample curves only.
     """
     rows: list[dict] = []
     limit_prevalences = labelled_prevalences(
@@ -59,7 +65,11 @@ def population_table(
             training_prevalence(imbalance_ratio, cell["n"]), extra_prevalences
         )
         spec = generator_specs.get(cell["method"])
-        limit = None if spec is None else build_generator(spec, dgp).population_limit(dgp)
+        limit = None
+        if spec is not None:
+            limit = build_generator(spec, dgp).population_limit(dgp, n0=n0, n1=n1)
+            if limit is None:
+                continue
         for gamma in cell["gammas"]:
             w = minority_weight(gamma, n0, n1)
             share = 0.0 if limit is None else synthetic_share(gamma, n0, n1)

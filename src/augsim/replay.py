@@ -61,6 +61,7 @@ def replay(
         synthetic = draw_synthetic(
             X[y == 1],
             lambda: build_generator(config["generators"][method], truth),
+            X_majority=X[y == 0],
             plan.augmentations(config)[(dgp, n, method)],
             seed=config["seed"],
             scenario=scenario,
