@@ -3,9 +3,11 @@ exact counts, nested prefixes against a direct draw (a two-sample test with a co
 test rejects a wrong order), failures as data, the kernel limits against large samples."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from augsim import dgps
+from augsim.augment import augment_training
 from augsim.generators import GENERATORS, build_generator
 from augsim.oversamplers import OVERSAMPLERS
 from augsim.seeds import rng_for
@@ -149,3 +151,77 @@ def test_exactly_m_rows_whatever_the_library_count():
         generator = fitted(name, X1, X0)
         for m in (1, 7, 380):
             assert generator.sample(m, rng_for(m, "count")).shape == (m, 3), (name, m)
+
+
+def _sphere_inside_the_majority(n0=200, n1=10, seed=0):
+    """Minority rows spread on the unit sphere inside a standard normal majority: every
+    minority row's 10 nearest rows are majority rows (all support vectors are noise)."""
+    i = np.arange(n1) + 0.5
+    phi, theta = np.arccos(1 - 2 * i / n1), np.pi * (1 + 5**0.5) * i
+    sphere = np.c_[np.cos(theta) * np.sin(phi), np.sin(theta) * np.sin(phi), np.cos(phi)]
+    return sphere, np.random.default_rng(seed).standard_normal((n0, 3))
+
+
+def _separated(n0=200, n1=10, seed=0):
+    far = dgps.make_dgp("gaussian_shared", dim=3, shift=20.0)
+    rng = rng_for(seed, "far")
+    return far.sample_class(1, n1, rng), far.sample_class(0, n0, rng)
+
+
+def _overlapping(n0=200, n1=10, seed=0):
+    same = dgps.make_dgp("gaussian_shared", dim=3, shift=0.0)
+    rng = rng_for(seed, "same")
+    return same.sample_class(1, n1, rng), same.sample_class(0, n0, rng)
+
+
+# Each library failure, triggered on purpose in replicate 1 of a chunk whose replicate 0 is an
+# ordinary one: (spec, the failing replicate's rows, the library's message)
+FAILURES = {
+    "kmeans_smote": (
+        {"name": "kmeans_smote", "params": {"cluster_balance_threshold": 0.1}},
+        _overlapping,  # no cluster reaches a minority share of 0.1: the classes are one cloud
+        "No clusters found",
+    ),
+    "adasyn": ({"name": "adasyn"}, _separated, "Not any neigbours belong to the majority"),
+    "svm_smote": ({"name": "svm_smote"}, _sphere_inside_the_majority, "considered as noise"),
+    "borderline_smote1": (
+        {"name": "borderline_smote1"},
+        _separated,
+        "no minority row is in danger",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAILURES))
+def test_library_failures_are_failed_replicates_not_crashes(name):
+    from augsim import tables
+    from augsim.evaluate import evaluate_fits
+    from augsim.fit import fit_replicates
+    from augsim.methods import Role
+    from augsim.models import make_model
+    from augsim.simulate import simulate_test
+
+    spec, failing, message = FAILURES[name]
+    ordinary = replicate(n0=200, n1=10)
+    rows = [np.vstack([X0, X1]) for X1, X0 in (ordinary, failing())]
+    y = np.repeat(np.array([0, 1], dtype=np.int8), [200, 10])
+    train = {"X": np.stack(rows), "y": y, "replicate": np.array([0, 1])}
+    synthetic = augment_training(
+        train, lambda: build_generator(spec, HETERO), m_max=190, seed=1, scenario="f/n210",
+        generator_key=name,
+    )  # fmt: skip
+    assert synthetic["error"][0] == "" and message in synthetic["error"][1]
+    fits = fit_replicates(
+        train, synthetic, lambda: make_model("logistic"), role=Role.RESAMPLER, gammas=[1.0]
+    )
+    test = simulate_test(HETERO, rows_per_class=200, seed=1, dgp_key="f")
+    metric_rows = evaluate_fits(
+        fits, test, model=make_model("logistic"), prevalences={"training": 10 / 210},
+        population=HETERO, bayes=None,
+    )  # fmt: skip
+    cell = {"dgp": "f", "n": 210, "model": "logistic", "method": name}
+    replicates = pd.DataFrame([cell | row for row in metric_rows])
+    summary = tables.summarise(replicates)
+    assert (summary["n_failed"] == 1).all() and (summary["n_ok"] == 1).all()
+    (failure,) = tables.failures(replicates).itertuples()
+    assert failure.replicate == 1 and message in failure.error
