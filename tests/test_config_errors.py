@@ -28,7 +28,7 @@ BAD_CONFIGS = {
     "unknown DGP name": (_set(["dgps", "shared", "name"], "gauss"), "dgps.shared.name = 'gauss'"),
     "unknown generator name": (
         _set(["generators", "smote", "name"], "smote2"),
-        "valid names: biased_oracle, gaussian, oracle, ros, smote",
+        "valid names: adasyn, biased_oracle, borderline_smote1, borderline_smote2, gaussian",
     ),
     "unknown model name": (_set(["models", "logistic", "name"], "svm"), "models.logistic.name"),
     "unknown DGP parameter": (

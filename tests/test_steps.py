@@ -200,11 +200,12 @@ MIXTURE = make_dgp(
 )  # fmt: skip
 def test_synthetic_rows_do_not_depend_on_the_largest_gamma(spec):
     X1 = MIXTURE.sample_class(1, 30, np.random.default_rng(0))
+    X0 = MIXTURE.sample_class(0, 600, np.random.default_rng(1))
     keys = {"seed": 1, "scenario": "m/n630", "generator_key": spec["name"], "replicate": 4}
 
     def draw(m_max):
         factory = lambda: build_generator(spec, MIXTURE)  # noqa: E731
-        return draw_synthetic(X1, factory, m_max, **keys)
+        return draw_synthetic(X1, factory, m_max, X_majority=X0, **keys)
 
     small, large = draw(700), draw(2500)
     assert small.shape == (700, 3) and large.shape == (2500, 3)
@@ -224,3 +225,19 @@ def test_effective_weight_and_synthetic_share():
     assert design.minority_weight(1.0, n0, n1) == 0.5  # gamma = 1 balances the loss
     assert design.synthetic_share(1.0, n0, n1) == m / (n1 + m)
     assert design.minority_weight(0.0, n0, n1) == n1 / (n0 + n1)
+
+
+def test_library_samplers_draw_all_rows_in_one_call():
+    """Each call of an imbalanced-learn sampler refits it: such generators draw m_max rows in
+    one call (their rows then depend on m_max), the others in blocks."""
+    from augsim.generators import GENERATORS
+
+    in_one_call = {name for name, cls in GENERATORS.items() if not cls.draws_in_blocks}
+    assert in_one_call == {"adasyn", "borderline_smote1", "borderline_smote2", "svm_smote",
+                           "kmeans_smote", "rose"}  # fmt: skip
+    X1 = MIXTURE.sample_class(1, 30, np.random.default_rng(0))
+    X0 = MIXTURE.sample_class(0, 600, np.random.default_rng(1))
+    keys = {"seed": 1, "scenario": "m/n630", "generator_key": "rose", "replicate": 4}
+    spec = {"name": "rose", "params": {"shrinkage": 1.0}}
+    rows = draw_synthetic(X1, lambda: build_generator(spec, MIXTURE), 2500, X_majority=X0, **keys)
+    assert rows.shape == (2500, 3) and np.isfinite(rows).all()

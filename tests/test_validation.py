@@ -39,8 +39,17 @@ def test_a_renamed_truth_sampler_keeps_its_role():
     validation.check_config(config)
     assert plan.method_roles(config)["truth"] == Role.TRUTH
     catalogue = plan.catalogue(config)
-    assert catalogue["labels"]["truth"] == "truth (oracle)"
+    assert catalogue["labels"]["truth"] == "oracle"  # the figures name the generator
     assert catalogue["generator_names"]["truth"] == "oracle"
+
+
+def test_two_instances_of_one_generator_are_told_apart_by_their_keys():
+    config = _edited(
+        lambda c: c["generators"].update(smote_k3={"name": "smote", "params": {"k_neighbors": 3}})
+    )
+    labels = plan.catalogue(config)["labels"]
+    assert labels["smote"] == "smote (SMOTE)" and labels["smote_k3"] == "smote_k3 (SMOTE)"
+    assert labels["ros"] == "ROS"
 
 
 def test_roles_come_from_the_generator_classes():

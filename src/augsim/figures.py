@@ -76,6 +76,14 @@ METHOD_MARKERS = {
     "gaussian": "D",
     "biased_oracle": "v",
 }
+# the oversamplers (augsim.oversamplers): a second palette, so that no two methods share one
+_OVERSAMPLER_PALETTE = sns.color_palette("dark", 8)
+for _name, _colour, _marker in zip(
+    ("adasyn", "borderline_smote1", "borderline_smote2", "svm_smote", "kmeans_smote", "rose",
+     "gaussian_mixture", "kde"),
+    _OVERSAMPLER_PALETTE, ("<", ">", "p", "h", "*", "X", "d", "8"), strict=True,
+):  # fmt: skip
+    METHOD_COLOURS[_name], METHOD_MARKERS[_name] = _colour, _marker
 _SPARE_COLOURS = [_PALETTE[i] for i in (3, 5, 6, 8)]
 PART_COLOURS = {
     "total": (0.0, 0.0, 0.0),
@@ -376,6 +384,85 @@ def plot_population(
     return fig
 
 
+def plot_discrepancies(
+    table: pd.DataFrame,
+    *,
+    spec: dict,
+    catalogue: dict,
+    experiments: dict | None = None,
+    dgps: dict | None = None,
+) -> Figure:
+    """Figure 7: each generator's discrepancy part at one gamma, per metric (rows) and DGP.
+
+    ``table`` is :func:`augsim.views.discrepancies`. In each panel the generators are ordered by
+    their discrepancy (generator minus truth sampler) with its 95% interval; a hollow diamond
+    marks the exact population discrepancy where the generator has a closed-form limit; the
+    grey line is the weighting part (reweight minus raw) with its band, the black line zero
+    (the truth sampler). Generators with failed replicates get a cross and their count.
+    """
+    if table.empty:
+        raise ValueError("discrepancies figure: the table is empty")
+    style = MethodStyle(catalogue)
+    dgp_keys = list(dict.fromkeys(table["dgp"]))
+    generators = table["generator"].nunique()
+    fig, axes = _figure(len(METRICS), len(dgp_keys), panel=(5.2, 0.9 + 0.3 * generators))
+    for j, dgp in enumerate(dgp_keys):
+        for i, metric in enumerate(METRICS):
+            rows = table[(table["dgp"] == dgp) & (table["metric"] == metric)]
+            _draw_discrepancy_panel(axes[i, j], rows.sort_values("discrepancy"), style)
+            axes[i, j].set_title(f"{METRIC_LABELS[metric]} — {_dgp_label(dgp, dgps)}")
+            if i == len(METRICS) - 1:
+                axes[i, j].set_xlabel("difference (generator - truth sampler)")
+    handles = [
+        Line2D([], [], color="0.2", marker="o", ls="-", lw=1.2),
+        Line2D([], [], color="0.2", marker="D", mfc="none", ls="none"),
+        Line2D([], [], color=style.colour(REWEIGHT), ls="--"),
+        Line2D([], [], color="black", marker="x", ls="none"),
+    ]
+    labels = [
+        "discrepancy part, 95% interval",
+        "exact population discrepancy (closed-form limits only)",
+        "weighting part: reweight - raw (band: 95%)",
+        "failed replicates (count after the name)",
+    ]
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    first = table.iloc[0]
+    source = _source_label(first["source"])
+    _suptitle(
+        fig,
+        f"Discrepancy part at $\\gamma$ = {first['gamma']:g}: generator - truth sampler",
+        f"n = {first['n']}, model {first['model']}, {int(table['n_pairs'].max())} replicates, "
+        f"paired; {source}, training prevalence",
+    )
+    return fig
+
+
+def _draw_discrepancy_panel(ax: Axes, rows: pd.DataFrame, style: MethodStyle) -> None:
+    y = np.arange(len(rows))
+    first = rows.iloc[0]
+    ax.axvspan(first["weighting_low"], first["weighting_high"], color=style.colour(REWEIGHT),
+               alpha=0.15, lw=0)  # fmt: skip
+    ax.axvline(first["weighting"], color=style.colour(REWEIGHT), ls="--", lw=1)
+    ax.axvline(0.0, color="black", lw=0.8)
+    for k, row in enumerate(rows.itertuples()):
+        colour = style.colour(row.generator)
+        ax.errorbar(
+            row.discrepancy, k, xerr=[[row.discrepancy - row.discrepancy_low],
+                                      [row.discrepancy_high - row.discrepancy]],
+            color=colour, marker=style.marker(row.generator), ms=5, lw=1.2, capsize=2,
+        )  # fmt: skip
+        if np.isfinite(row.population):
+            ax.plot(row.population, k, marker="D", mfc="none", mec=colour, ms=6, ls="none")
+        if row.n_failed:
+            ax.plot(row.discrepancy, k, marker="x", color="black", ms=7, mew=1.5, zorder=5)
+    labels = [
+        style.label(g) + (f" ({f} failed)" if f else "")
+        for g, f in zip(rows["generator"], rows["n_failed"], strict=True)
+    ]
+    ax.set_yticks(y, labels=labels)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+
+
 def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) -> None:
     """Write ``fig`` as PDF and PNG (150 dpi); neither path ever holds a partial file.
 
@@ -387,7 +474,7 @@ def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.Pat
 
 
 #: the input names of a plot rule that are tables, in the order the plot functions take them
-TABLE_INPUTS = ("summary", "population")
+TABLE_INPUTS = ("summary", "population", "discrepancies")
 
 
 def render(
@@ -678,4 +765,5 @@ PLOTS = {
     "decomposition": plot_decomposition,
     "misspecification_sweep": plot_misspecification_sweep,
     "population": plot_population,
+    "discrepancies": plot_discrepancies,
 }

@@ -87,9 +87,11 @@ def catalogue(config: dict) -> dict:
     from augsim.models import MODELS
 
     labels = {RAW: RAW, REWEIGHT: REWEIGHT}
+    names = [spec["name"] for spec in config["generators"].values()]
     for key, spec in config["generators"].items():
         label = GENERATORS[spec["name"]].label
-        labels[key] = label if key == spec["name"] else f"{key} ({label})"
+        # a second instance of one generator is told apart by its key
+        labels[key] = label if names.count(spec["name"]) == 1 else f"{key} ({label})"
     models = {}
     for key, spec in config["models"].items():
         model = MODELS[spec["name"]]

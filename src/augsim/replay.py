@@ -61,8 +61,8 @@ def replay(
         synthetic = draw_synthetic(
             X[y == 1],
             lambda: build_generator(config["generators"][method], truth),
-            X_majority=X[y == 0],
             plan.augmentations(config)[(dgp, n, method)],
+            X_majority=X[y == 0],
             seed=config["seed"],
             scenario=scenario,
             generator_key=method,

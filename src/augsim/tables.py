@@ -102,3 +102,35 @@ def check_cells_have_results(summary: pd.DataFrame) -> None:
     partial = summary[summary["n_failed"] > 0][CELL[:5]].drop_duplicates()
     if len(partial):
         log.warning("cells with failed replicates:\n%s", partial.to_string(index=False))
+
+
+def discrepancy_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
+    """The discrepancy table (:func:`augsim.views.discrepancies`) as Markdown, one section per
+    DGP and metric, generators in the table's order (by discrepancy)."""
+
+    def interval(row, name: str) -> str:
+        mean, low, high = (getattr(row, name + end) for end in ("", "_low", "_high"))
+        return f"{mean:+.4f} ({low:+.4f} to {high:+.4f})"
+
+    lines = []
+    for (dgp, metric), group in table.groupby(["dgp", "metric"], sort=False):
+        first = group.iloc[0]
+        lines += [
+            f"### {dgp}, {metric} (n = {first['n']}, gamma = {first['gamma']:g}, "
+            f"{first['source']} metric)",
+            "",
+            f"Weighting part (reweight - raw): {interval(first, 'weighting')}; residual (truth "
+            f"sampler - reweight): {first['residual']:+.4f}.",
+            "",
+            "| generator | discrepancy: generator - truth sampler (95% CI) | generator - "
+            "reweight (95% CI) | population discrepancy | failed |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for row in group.itertuples():
+            population = "no closed form" if pd.isna(row.population) else f"{row.population:+.4f}"
+            lines.append(
+                f"| {labels.get(row.generator, row.generator)} | {interval(row, 'discrepancy')} "
+                f"| {interval(row, 'vs_weighting')} | {population} | {row.n_failed} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

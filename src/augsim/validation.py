@@ -31,6 +31,8 @@ class Needs:
     sizes: int = 1
     #: spec keys naming DGPs that need population curves over w (population.dgps)
     weight_curves: tuple[str, ...] = ()
+    #: the spec's own ``gamma`` must be one the experiment fits
+    spec_gamma: bool = False
 
 
 FIGURE_NEEDS: dict[str, Needs] = {
@@ -40,6 +42,8 @@ FIGURE_NEEDS: dict[str, Needs] = {
     "decomposition": Needs(roles=(Role.TRUTH, Role.WEIGHTING)),
     "misspecification_sweep": Needs(),
     "population": Needs(),
+    # the discrepancy part is measured against the truth sampler and the weighting-only method
+    "discrepancies": Needs(roles=(Role.TRUTH, Role.WEIGHTING), spec_gamma=True),
 }
 CLAIM_NEEDS: dict[str, Needs] = {
     "population_invariance": Needs(weight_curves=("dgp", "control")),
@@ -48,6 +52,10 @@ CLAIM_NEEDS: dict[str, Needs] = {
     "misspecified_gain": Needs(),
     # the biased generator is the control that shows the population check can fail
     "decomposition": Needs(roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True),
+    # the population discrepancies need exact metrics; the biased generator is the control
+    "discrepancy_limits": Needs(
+        roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True, spec_gamma=True
+    ),
 }
 
 
@@ -218,9 +226,10 @@ def _check_needs(config: dict, where: str, spec: dict, experiment: dict, needs: 
             f"{where} needs a model with exact population metrics; model {spec['model']!r} "
             f"({config['models'][spec['model']]['name']}) has none"
         )
-    if needs.gamma is not None and float(needs.gamma) not in map(float, experiment["gammas"]):
+    gamma = spec["gamma"] if needs.spec_gamma else needs.gamma
+    if gamma is not None and float(gamma) not in map(float, experiment["gammas"]):
         raise ValueError(
-            f"{where} needs gamma = {needs.gamma:g} in experiment {spec['experiment']!r}, which "
+            f"{where} needs gamma = {gamma:g} in experiment {spec['experiment']!r}, which "
             f"fits {experiment['gammas']}"
         )
     if len(experiment["n"]) < needs.sizes:

@@ -263,3 +263,121 @@ def first_with_role(catalogue: Mapping, role: Role, methods: Sequence[str]) -> s
 
 def _rounded(gammas: Sequence[float]) -> np.ndarray:
     return np.round(np.asarray(gammas, dtype=float), _DIGITS)
+
+
+def discrepancies(
+    replicates: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    spec: Mapping,
+    experiments: Mapping,
+    catalogue: Mapping,
+) -> pd.DataFrame:
+    """Each generator's discrepancy part at one gamma, per (DGP, metric), with 95% intervals.
+
+    For the experiment's largest n, at ``spec["gamma"]``, paired over replicates:
+
+    - ``discrepancy``: generator minus the truth sampler (the decomposition's discrepancy part);
+    - ``vs_weighting``: generator minus the weighting-only method. Both tend to the same
+      population value; at finite n the first also holds the truth sampler's extra real rows
+      (the residual, ``truth - weighting``), which the second does not;
+    - ``weighting``: the weighting part, weighting-only minus raw; ``residual``: truth sampler
+      minus weighting-only;
+    - ``population``: the population (n -> infinity) discrepancy, the generator's curve minus
+      the truth sampler's, where the generator has a closed-form limit (else NaN).
+
+    Rows are ordered by DGP, metric and discrepancy. ``n_pairs`` counts the replicates where
+    both fits succeeded, ``n_failed`` the generator's failed replicates.
+    """
+    experiment = experiment_of(spec, experiments)
+    found = decomposition_methods(experiment, catalogue)
+    truth, weighting = found["truth"], found["weighting"]
+    gamma, model, n = float(spec["gamma"]), spec["model"], shown_n(experiment)
+    frames = []
+    for dgp in experiment["dgps"]:
+        wide = _replicate_values(
+            replicates, dgp=dgp, n=n, model=model, gamma=gamma,
+            source=source_of(catalogue, dgp, model),
+        )  # fmt: skip
+        limits = gamma_curves(population, dgp=dgp, n=n)
+        limits = limits[limits["gamma"] == round(gamma, _DIGITS)]
+        limit = limits.pivot_table(index="metric", columns="method", values="value")
+        where = {"dgp": dgp, "n": n, "model": model, "gamma": gamma}
+        where["source"] = source_of(catalogue, dgp, model)
+        for generator in found["generators"]:
+            if generator != truth:
+                rows = _discrepancy_rows(wide, limit, generator, truth, weighting)
+                frames.append(rows.assign(generator=generator, **where))
+    if not frames:
+        raise ValueError(f"discrepancies: experiment {spec['experiment']!r} has no generator")
+    table = pd.concat(frames, ignore_index=True)
+    table = table.sort_values(["dgp", "metric", "discrepancy"], kind="stable")
+    return table[DISCREPANCY_COLUMNS].reset_index(drop=True)
+
+
+DISCREPANCY_COLUMNS = [
+    "dgp", "n", "model", "gamma", "source", "metric", "generator", "discrepancy",
+    "discrepancy_low", "discrepancy_high", "vs_weighting", "vs_weighting_low",
+    "vs_weighting_high", "vs_weighting_se", "population", "weighting", "weighting_low",
+    "weighting_high", "residual", "n_pairs", "n_failed",
+]  # fmt: skip
+
+
+def _replicate_values(replicates, *, dgp, n, model, gamma, source) -> pd.DataFrame:
+    """Values (replicate x (metric, method)) at ``gamma``, raw at 0; failed fits are NaN."""
+    rows = replicates[
+        (replicates["dgp"] == dgp)
+        & (replicates["n"] == n)
+        & (replicates["model"] == model)
+        & (replicates["evaluation"] == TRAINING)
+        & (replicates["source"] == source)
+        & replicates["metric"].isin(METRICS)
+    ]
+    at = rows["gamma"].astype(float).round(_DIGITS)
+    rows = rows[((rows["method"] == RAW) & (at == 0.0)) | (at == round(gamma, _DIGITS))]
+    if rows.empty:
+        raise ValueError(f"no {source} replicate rows for {dgp}, n {n}, model {model!r}")
+    return rows.pivot_table(
+        index="replicate", columns=["metric", "method"], values="value", dropna=False
+    )
+
+
+def _discrepancy_rows(wide, limit, generator, truth, weighting) -> pd.DataFrame:
+    out = []
+    for metric in METRICS:
+        values = wide[metric]
+        if generator not in values.columns:
+            raise ValueError(f"discrepancies: no rows for generator {generator!r}")
+        row = {"metric": metric}
+        for name, (a, b) in {
+            "discrepancy": (generator, truth),
+            "vs_weighting": (generator, weighting),
+            "weighting": (weighting, RAW),
+        }.items():
+            mean, (low, high) = mean_interval(values[a] - values[b])
+            row |= {name: mean, f"{name}_low": low, f"{name}_high": high}
+        paired = (values[generator] - values[weighting]).dropna()
+        row["vs_weighting_se"] = float(paired.std(ddof=1) / np.sqrt(len(paired)))
+        row["residual"] = float((values[truth] - values[weighting]).mean())
+        paired = values[[generator, truth]].dropna()
+        row["n_pairs"] = len(paired)
+        row["n_failed"] = int(values[generator].isna().sum())
+        has_limit = metric in limit.index and {generator, truth} <= set(limit.columns)
+        row["population"] = (
+            float(limit.loc[metric, generator] - limit.loc[metric, truth]) if has_limit else np.nan
+        )
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def mean_interval(values: pd.Series, *, level: float = 0.95) -> tuple[float, tuple[float, float]]:
+    """Mean of the finite ``values`` and its t interval at ``level`` (NaN with fewer than 2)."""
+    from scipy import stats
+
+    values = values.dropna()
+    mean = float(values.mean()) if len(values) else np.nan
+    if len(values) < 2:
+        return mean, (np.nan, np.nan)
+    quantile = stats.t.ppf(0.5 + level / 2, len(values) - 1)
+    half = quantile * values.std(ddof=1) / np.sqrt(len(values))
+    return mean, (mean - half, mean + half)

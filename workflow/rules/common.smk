@@ -75,9 +75,11 @@ def figure_paths(figure):
 
 def all_targets():
     figures = [path for figure in config["figures"] for path in figure_paths(figure)]
+    tables = ["summary", "population"]
+    if "discrepancies" in config["figures"]:
+        tables.append("discrepancies")
     return [
-        f"{RESULTS}/tables/summary.csv",
-        f"{RESULTS}/tables/population.csv",
+        *(f"{RESULTS}/tables/{table}.csv" for table in tables),
         f"{RESULTS}/claims.md",
         *figures,
     ]

@@ -7,6 +7,8 @@ localrules:
     plot_decomposition,
     plot_misspecification_sweep,
     plot_population,
+    plot_discrepancies,
+    tabulate_discrepancies,
 
 
 rule plot_well_specified:
@@ -133,3 +135,48 @@ rule plot_population:
         figure_params("population"),
     script:
         "../../scripts/plot_population.py"
+
+
+rule tabulate_discrepancies:
+    input:
+        replicates=f"{RESULTS}/tables/replicates.csv",
+        population=f"{RESULTS}/tables/population.csv",
+        code=code("tabulate_discrepancies"),
+    output:
+        csv=f"{RESULTS}/tables/discrepancies.csv",
+        md=report(
+            f"{RESULTS}/tables/discrepancies.md",
+            caption="../report/discrepancies_table.rst",
+            category="Tables",
+        ),
+    log:
+        f"{LOGS}/tabulate_discrepancies.log",
+    conda:
+        ENV
+    params:
+        spec=config["figures"].get("discrepancies", {}),
+        experiments=config["experiments"],
+        catalogue=CATALOGUE,
+    script:
+        "../../scripts/tabulate_discrepancies.py"
+
+
+rule plot_discrepancies:
+    input:
+        discrepancies=f"{RESULTS}/tables/discrepancies.csv",
+        code=code("plot_discrepancies"),
+    output:
+        report(
+            figure_paths("discrepancies")[0],
+            caption="../report/discrepancies.rst",
+            category="Figures",
+        ),
+        figure_paths("discrepancies")[1],
+    log:
+        f"{LOGS}/plot_discrepancies.log",
+    conda:
+        ENV
+    params:
+        figure_params("discrepancies"),
+    script:
+        "../../scripts/plot_discrepancies.py"
