@@ -426,3 +426,18 @@ def test_import_does_not_load_sklearn_or_imblearn():
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("a", ["ledoit_wolf", 0.3])
+def test_gaussian_limit_keeps_a_fixed_shrinkage(dgp, a):
+    mean, cov = mixture_moments(dgp.components(1))
+    ((_, limit_mean, limit_cov),) = make_generator("gaussian", shrinkage=a).population_limit(
+        dgp, n0=4000, n1=200
+    )
+    np.testing.assert_allclose(limit_mean, mean)
+    expected = cov if a == "ledoit_wolf" else 0.7 * cov + 0.3 * np.trace(cov) / 3 * np.eye(3)
+    np.testing.assert_allclose(limit_cov, expected)
+    # and it is what a fit on many rows gives
+    X = dgp.sample_class(1, 200_000, rng_for(9, "many"))
+    fitted_cov = make_generator("gaussian", shrinkage=a).fit(X, rng_for(0, "fit")).covariance_
+    np.testing.assert_allclose(fitted_cov, expected, atol=0.02)

@@ -215,7 +215,7 @@ def test_synthetic_rows_do_not_depend_on_the_largest_gamma(spec):
 
 def test_training_prevalence_is_the_realised_share_and_its_limit():
     assert design.training_prevalence(20, 500) == 24 / 500  # 0.048
-    assert design.training_prevalence(20) == 1 / 21  # n -> infinity: 0.0476
+    assert design.limit_prevalence(20) == 1 / 21  # n -> infinity: 0.0476
     assert design.training_prevalence(20, 4200) == pytest.approx(1 / 21)
 
 

@@ -23,16 +23,17 @@ def class_sizes(n: int, imbalance_ratio: float) -> tuple[int, int]:
     return n - n1, n1
 
 
-def training_prevalence(imbalance_ratio: float, n: int | None = None) -> float:
-    """The minority share of the training data: the deployment prevalence.
-
-    ``n1 / n`` of a training set of size ``n`` (0.048 at n = 500 with ratio 20); without ``n``,
-    its limit as n -> infinity, ``1 / (1 + ratio)`` (0.0476), which the population curves use.
-    """
-    if n is None:
-        return 1.0 / (1.0 + imbalance_ratio)
+def training_prevalence(imbalance_ratio: float, n: int) -> float:
+    """The minority share ``n1 / n`` of a training set of size ``n``: the deployment prevalence
+    (0.048 at n = 500 with ratio 20)."""
     n0, n1 = class_sizes(n, imbalance_ratio)
     return n1 / (n0 + n1)
+
+
+def limit_prevalence(imbalance_ratio: float) -> float:
+    """The training prevalence as n -> infinity, ``1 / (1 + ratio)`` (0.0476 with ratio 20), at
+    which the population curves over the minority weight are reported."""
+    return 1.0 / (1.0 + imbalance_ratio)
 
 
 def labelled_prevalences(training: float, extra: Sequence[float]) -> dict[str, float]:

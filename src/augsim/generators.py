@@ -240,6 +240,7 @@ class GaussianFit(MinorityGenerator):
     label = "Gaussian fit"
     min_rows = 2
     exact_limit = True
+    limit_params = ("shrinkage",)
 
     def __init__(self, *, shrinkage: str | float = "ledoit_wolf") -> None:
         super().__init__()
@@ -255,8 +256,12 @@ class GaussianFit(MinorityGenerator):
         return [Component(1.0, self.mean_.copy(), self.covariance_.copy())]
 
     def population_limit(self, dgp: GaussianMixtureDGP, *, n0: int, n1: int) -> list[Component]:
-        """The Gaussian with the true minority mean and covariance (shrinkage vanishes)."""
-        return [Component(1.0, *mixture_moments(dgp.components(1)))]
+        """The Gaussian with the true minority mean and covariance, shrunk by a fixed shrinkage
+        (Ledoit-Wolf's vanishes as n grows)."""
+        mean, covariance = mixture_moments(dgp.components(1))
+        if self.shrinkage != "ledoit_wolf":
+            covariance = _shrunk(covariance, self.shrinkage)
+        return [Component(1.0, mean, covariance)]
 
     def _fit(self, X: np.ndarray, X_majority, rng: np.random.Generator) -> None:
         self.mean_ = X.mean(axis=0)
@@ -277,9 +282,13 @@ def _shrunk_covariance(X: np.ndarray, shrinkage: str | float) -> np.ndarray:
 
         covariance, _ = ledoit_wolf(X)
         return np.asarray(covariance, dtype=float)
-    sample = np.atleast_2d(np.cov(X, rowvar=False))
-    target = np.trace(sample) / len(sample) * np.eye(len(sample))
-    return (1.0 - shrinkage) * sample + shrinkage * target
+    return _shrunk(np.atleast_2d(np.cov(X, rowvar=False)), shrinkage)
+
+
+def _shrunk(covariance: np.ndarray, shrinkage: float) -> np.ndarray:
+    """``(1 - a) S + a (trace(S) / d) I`` for a covariance ``S`` (d, d) and shrinkage ``a``."""
+    target = np.trace(covariance) / len(covariance) * np.eye(len(covariance))
+    return (1.0 - shrinkage) * covariance + shrinkage * target
 
 
 def _check_shrinkage(value: str | float) -> str | float:

@@ -23,6 +23,7 @@ import numpy as np
 from augsim.design import (
     class_sizes,
     labelled_prevalences,
+    limit_prevalence,
     minority_weight,
     synthetic_share,
     training_prevalence,
@@ -49,9 +50,7 @@ def population_table(
     closed-form limit (the neighbour-based samplers) has no rows: finite-sample curves only.
     """
     rows: list[dict] = []
-    limit_prevalences = labelled_prevalences(
-        training_prevalence(imbalance_ratio), extra_prevalences
-    )
+    limit_prevalences = labelled_prevalences(limit_prevalence(imbalance_ratio), extra_prevalences)
     for key in weight_curve_dgps:
         for w in weights:
             theta = projection(dgps[key], minority_weight=w)
