@@ -219,7 +219,7 @@ def test_markdown_lists_every_row():
     assert "The paper claims" in text  # what the paper says, next to the stricter check
 
 
-def test_checks_read_only_the_figure_training_size():
+def test_checks_read_only_the_largest_training_size():
     mixed = pd.concat(
         [
             _replicates(lambda m, g: 0.0, methods=("reweight", "oracle"), n=100),
@@ -233,3 +233,23 @@ def test_checks_read_only_the_figure_training_size():
     assert {row["verdict"] for row in rows} == {"holds"}
     rows = claims.decomposition_residual(mixed, SPEC, experiments, CATALOGUE)
     assert all(abs(row["value"]) < 0.003 for row in rows)
+
+
+def test_a_model_without_population_metrics_takes_no_peak_from_the_population_curves():
+    # the population table's curves are the linear projection's: another model's peak is not
+    replicates = _replicates(lambda m, g: {0.5: 0.01, 1.0: 0.03, 2.0: 0.005}[g])
+    population = _population_curves(lambda m, g: {0.5: 0.05, 1.0: 0.01, 2.0: 0.0}[g])
+    catalogue = {**CATALOGUE, "models": {"logistic": {"exact_population": False}}}
+    summary = tables.summarise(replicates.assign(source="empirical"))
+    rows = claims.misspecified_gain(
+        _tables(summary, replicates.assign(source="empirical"), population), SPEC, EXPERIMENTS,
+        catalogue,
+    )  # fmt: skip
+    assert all("same replicates" in row["statistic"] for row in rows)
+
+
+@pytest.mark.parametrize(("offset", "verdict"), [(0.0, "holds"), (1e-4, "fails")])
+def test_the_projection_is_at_the_bayes_values(offset, verdict):
+    curve = weight_curve("d", 0.0).assign(bayes=lambda t: t["value"] + offset)
+    (row,) = claims.projection_at_bayes(curve, "d")
+    assert row["verdict"] == verdict

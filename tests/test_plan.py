@@ -72,8 +72,15 @@ def test_evaluation_prevalence_is_the_design_one():
     }
 
 
-def test_population_cells_are_those_of_models_with_exact_metrics():
-    expected = {(c.dgp, c.n, c.method) for c in plan.cells(CI) if c.model == "logistic"}
-    cells = {(cell["dgp"], cell["n"], cell["method"]) for cell in plan.population_cells(CI)}
-    assert cells == expected  # the quadratic model's cells have no population curve
-    assert ("hetero", 210, "reweight") in cells  # ... though the linear model shares its key
+def test_population_cells_merge_the_gammas_of_every_exact_model():
+    # a second linear model on the same cells with other gammas: one cell, the union of gammas
+    config = copy.deepcopy(CI)
+    config["models"]["logistic_c1"] = {"name": "logistic", "params": {"C": 1.0}}
+    config["experiments"]["gamma_sweep"]["models"] = ["logistic", "logistic_c1"]
+    config["experiments"]["more"] = {**config["experiments"]["gamma_sweep"],
+                                     "models": ["logistic_c1"], "gammas": [0.5]}  # fmt: skip
+    cells = plan.population_cells(config)
+    keys = [(c["dgp"], c["n"], c["method"]) for c in cells]
+    assert len(keys) == len(set(keys))
+    by_key = {(c["dgp"], c["n"], c["method"]): c["gammas"] for c in cells}
+    assert by_key[("shared", 210, "smote")] == [0.0, 0.5, 1.0, 2.0]

@@ -144,13 +144,21 @@ class _LinearProbe(models.LogisticModel):
     label = "linear probe"
 
 
+def _probe_experiment(models):
+    """An experiment of its own on a DGP no other experiment fits (the CI study's mixture)."""
+    return lambda c: c["experiments"].update(
+        probe={"dgps": ["mixture"], "n": [210], "models": models, "methods": ["reweight"],
+               "gammas": [1.0]}
+    )  # fmt: skip
+
+
 @pytest.fixture
 def with_linear_probe(monkeypatch):
     monkeypatch.setitem(models.MODELS, _LinearProbe.name, _LinearProbe)
     config = _edited(
         lambda c: (
             c["models"].update(probe={"name": "linear_probe", "params": {"C": 1.0e6}}),
-            c["experiments"]["quadratic_twin"].update(models=["logistic_quadratic", "probe"]),
+            _probe_experiment(["probe"])(c),
         )
     )
     validation.check_config(config)
@@ -160,11 +168,19 @@ def with_linear_probe(monkeypatch):
 def test_a_new_linear_model_gets_exact_metrics_and_population_curves(with_linear_probe):
     config = with_linear_probe
     assert plan.exact_models(config)["probe"]
-    assert plan.has_population_metrics(config, "hetero", "probe")
-    assert not plan.has_population_metrics(config, "hetero", "logistic_quadratic")
+    assert plan.has_population_metrics(config, "mixture", "probe")
     cells = {(c["dgp"], c["n"], c["method"]) for c in plan.population_cells(config)}
-    assert ("hetero", 210, "reweight") in cells
+    assert ("mixture", 210, "reweight") in cells  # only the probe fits mixture
     assert plan.catalogue(config)["models"]["probe"]["exact_population"]
+
+
+def test_a_model_without_the_capability_gets_no_population_curves():
+    config = _edited(_probe_experiment(["logistic_quadratic"]))
+    validation.check_config(config)
+    assert not plan.has_population_metrics(config, "mixture", "logistic_quadratic")
+    cells = {(c["dgp"], c["n"], c["method"]) for c in plan.population_cells(config)}
+    assert not any(dgp == "mixture" for dgp, _, _ in cells)
+    assert "mixture" in plan.population_dgps(config)  # its weight curve, from population.dgps
 
 
 def test_a_new_linear_model_is_scored_exactly_and_the_quadratic_one_is_not(with_linear_probe):

@@ -37,6 +37,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 INVARIANCE = "Well-specified, population: the projection's metrics do not change with w"
+AT_BAYES = "Well-specified, population: the projection's metrics are the Bayes values"
 INVARIANCE_CONTROL = "Control: on a misspecified DGP the projection's metrics do change with w"
 NO_GAIN = (
     "Well-specified, finite sample (the project's test, stricter than the paper): no method "
@@ -113,7 +114,7 @@ def _experiment_cells(summary, spec, experiments, catalogue) -> pd.DataFrame | N
 
 def population_invariance(population: pd.DataFrame, dgp: str) -> list[dict]:
     """Well-specified: the projection's metrics do not move with the minority weight."""
-    curve = population[(population["kind"] == "weight_curve") & (population["dgp"] == dgp)]
+    curve = views.weight_curves(population, dgp, evaluation=None)
     if curve.empty:
         return [_not_evaluated(INVARIANCE, dgp, "weighting")]
     spread = curve.groupby(["metric", "evaluation"])["value"].agg(lambda v: v.max() - v.min())
@@ -145,12 +146,32 @@ def invariance_control(population: pd.DataFrame, dgp: str) -> list[dict]:
     ]
 
 
+def projection_at_bayes(population: pd.DataFrame, dgp: str) -> list[dict]:
+    """Well-specified: the projection at every w is the Bayes score, so its metrics are the
+    Bayes values. A wrong projection that is merely constant in w fails here."""
+    curve = views.weight_curves(population, dgp, evaluation=None)
+    if curve.empty:
+        return [_not_evaluated(AT_BAYES, dgp, "weighting")]
+    value = float((curve["value"] - curve["bayes"]).abs().max())
+    return [
+        _row(
+            AT_BAYES, dgp, "weighting", "all",
+            "max over w, metrics and prevalences of |metric of theta*(w) - Bayes value|",
+            value, threshold=f"< {INVARIANCE_THRESHOLD:g}", holds=value < INVARIANCE_THRESHOLD,
+        )
+    ]  # fmt: skip
+
+
 def check_population_invariance(
     tables: Tables, spec: Mapping, experiments: Mapping, catalogue: Mapping
 ) -> list[dict]:
-    """The invariance claim on ``spec["dgp"]`` and its control on ``spec["control"]``."""
-    return population_invariance(tables.population, spec["dgp"]) + invariance_control(
-        tables.population, spec["control"]
+    """The invariance claim on ``spec["dgp"]``, the Bayes values there, and the control on
+    ``spec["control"]``."""
+    population = tables.population
+    return (
+        population_invariance(population, spec["dgp"])
+        + projection_at_bayes(population, spec["dgp"])
+        + invariance_control(population, spec["control"])
     )
 
 
@@ -231,9 +252,11 @@ def misspecified_gain(
     cells = _experiment_cells(tables.summary, spec, experiments, catalogue)
     replicates = tables.replicates
     paired = with_paired_difference(replicates[(replicates["dgp"] == dgp) & (replicates["n"] == n)])
-    limits = views.gamma_curves(tables.population, dgp=dgp, n=n)
+    limits = views.model_gamma_curves(
+        tables.population, catalogue, dgp=dgp, model=spec["model"], n=n
+    )
     rows = []
-    for method in views.generators_of(experiment, catalogue):
+    for method in views.compared_methods(experiment, catalogue):
         for metric in views.METRICS:
             if cells is None:
                 rows.append(_not_evaluated(PEAK, dgp, method, metric))

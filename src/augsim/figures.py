@@ -190,7 +190,7 @@ def plot_rate(
     """
     experiment = views.experiment_of(spec, experiments)
     model, dgp_keys = spec["model"], list(spec["dgps"])
-    methods = [RAW, *views.generators_of(experiment, catalogue)]
+    methods = [RAW, *views.compared_methods(experiment, catalogue)]
     if not np.isclose(experiment["gammas"], 1.0).any():
         raise ValueError(f"rate figure: experiment {spec['experiment']!r} has no gamma 1")
     style = MethodStyle(catalogue)
@@ -262,8 +262,12 @@ def plot_decomposition(
         Line2D([], [], color=PART_COLOURS[p], ls=_PART_STYLES[p], marker="o", ms=4)
         for p in PART_COLOURS
     ]
-    truth = views.decomposition_methods(experiment, catalogue)["truth"]
-    labels = [text.replace("truth sampler", style.label(truth)) for text in PART_LABELS.values()]
+    found = views.decomposition_methods(experiment, catalogue)
+    names = {
+        "truth sampler": style.label(found["truth"]),
+        REWEIGHT: style.label(found["weighting"]),
+    }
+    labels = [_named(text, names) for text in PART_LABELS.values()]
     fig.legend(handles, labels, loc="outside lower center", ncols=4)
     source = parts["source"].iloc[0]
     _suptitle(
@@ -294,7 +298,7 @@ def plot_misspecification_sweep(
     experiment = views.experiment_of(spec, experiments)
     n = views.shown_n(experiment, n)
     degrees = views.degrees(experiment["dgps"], dgps, spec["degree"])
-    methods = views.generators_of(experiment, catalogue)
+    methods = views.compared_methods(experiment, catalogue)
     frames, sources = [], []
     for dgp in degrees:
         sources.append(views.source_of(catalogue, dgp, spec["model"]))
@@ -515,6 +519,13 @@ def log_slope(n: Sequence[float], regret: Sequence[float]) -> tuple[float, int]:
     return float(slope), int((~keep).sum())
 
 
+def _named(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with the role words in ``names`` replaced by the methods' labels."""
+    for role_word, label in names.items():
+        text = text.replace(role_word, label)
+    return text
+
+
 def _source_label(source: str) -> str:
     return {POPULATION: "exact population metric of each fit", "empirical": "test-set metric"}[
         source
@@ -562,12 +573,11 @@ def _plot_gamma_figure(
     dgp, model = spec["dgp"], spec["model"]
     rows = views.experiment_cells(summary, spec, experiments, catalogue, n)
     source = rows["source"].iloc[0]
-    curves = (
-        views.population_differences(population, dgp=dgp, n=n, gammas=experiment["gammas"])
-        if source == POPULATION
-        else None
+    curves = views.population_differences(
+        population, catalogue, dgp=dgp, model=model, n=n, gammas=experiment["gammas"]
     )
-    methods = [m for m in views.generators_of(experiment, catalogue) if m in set(rows["method"])]
+    curves = curves if len(curves) else None
+    methods = [m for m in views.compared_methods(experiment, catalogue) if m in set(rows["method"])]
     style = MethodStyle(catalogue)
     fig, axes = _figure(2, 2, panel=(5.0, 3.4), sharex=True)
     for ax, metric in zip(axes.flat, METRICS, strict=True):

@@ -139,9 +139,11 @@ class LogisticModel:
     #: its name in figures
     label: ClassVar[str] = "logistic"
     #: The model's score is linear in the raw features and it minimises the weighted logistic
-    #: risk: under a Gaussian-mixture DGP its metrics are exact (augsim.population) and its
-    #: n -> infinity limit is the projection theta*(w). Plan, evaluation, figures and claims read
-    #: this flag and nothing else to decide whether a fit has population metrics.
+    #: risk, effectively unpenalised: under a Gaussian-mixture DGP its metrics are exact
+    #: (augsim.population) and its n -> infinity limit is the projection theta*(w). Plan,
+    #: evaluation, figures and claims read this flag and nothing else to decide whether a fit
+    #: has population metrics. (A linear model with another loss or a real penalty would need
+    #: a projection of its own: it must leave this False.)
     exact_population: ClassVar[bool] = True
 
     def __init__(

@@ -177,13 +177,6 @@ def bayes_prevalences(config: dict, dgp: str) -> list[float]:
     return sorted(needed)
 
 
-def used(config: dict, section: str) -> list[str]:
-    """Instances of ``section`` (dgps, models or generators) that some cell uses."""
-    field = {"dgps": "dgp", "models": "model", "generators": "method"}[section]
-    names = {getattr(cell, field) for cell in cells(config)}
-    return sorted(name for name in names if name in config[section])
-
-
 def unique(items: Iterable) -> list:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))
@@ -195,13 +188,12 @@ def population_cells(config: dict) -> list[dict]:
     The population table has no model column: two exact models on one (DGP, n, method) tend to
     the same projection, so the curve is computed once.
     """
-    keys = unique(
-        (cell.dgp, cell.n, cell.method, cell.gammas)
-        for cell in cells(config)
-        if has_population_metrics(config, cell.dgp, cell.model)
-    )
-    return [{"dgp": dgp, "n": n, "method": method, "gammas": list(gammas)}
-            for dgp, n, method, gammas in keys]  # fmt: skip
+    gammas: dict[tuple, set[float]] = defaultdict(set)
+    for cell in cells(config):
+        if has_population_metrics(config, cell.dgp, cell.model):
+            gammas[(cell.dgp, cell.n, cell.method)].update(cell.gammas)
+    return [{"dgp": dgp, "n": n, "method": method, "gammas": sorted(values)}
+            for (dgp, n, method), values in sorted(gammas.items())]  # fmt: skip
 
 
 def population_dgps(config: dict) -> list[str]:

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from augsim.methods import RAW
+
 log = logging.getLogger(__name__)
 
 CELL = ["dgp", "n", "model", "method", "gamma", "evaluation", "source", "metric"]
@@ -33,7 +35,7 @@ REPLICATE_COLUMNS = [
 
 def with_paired_difference(replicates: pd.DataFrame) -> pd.DataFrame:
     """Add ``difference``: value minus the same replicate's ``raw`` value."""
-    raw = replicates.loc[replicates["method"] == "raw", [*PAIR, "value"]]
+    raw = replicates.loc[replicates["method"] == RAW, [*PAIR, "value"]]
     raw = raw.rename(columns={"value": "raw_value"})
     merged = replicates.merge(raw, on=PAIR, how="left", validate="many_to_one")
     merged["difference"] = merged["value"] - merged["raw_value"]

@@ -240,11 +240,9 @@ def _check_needs(config: dict, where: str, spec: dict, experiment: dict, needs: 
 
 
 def _check_degrees(config: dict, where: str, experiment: dict, degree: str) -> None:
-    values = {}
-    for dgp in experiment["dgps"]:
-        value = (config["dgps"][dgp].get("params") or {}).get(degree)
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ValueError(f"{where}: DGP {dgp!r} has no numeric parameter {degree!r}")
-        values[dgp] = float(value)
-    if len(set(values.values())) < len(values):
-        raise ValueError(f"{where}: the experiment's DGPs share a {degree!r} value: {values}")
+    from augsim.views import degrees
+
+    try:
+        degrees(experiment["dgps"], config["dgps"], degree)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None

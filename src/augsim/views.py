@@ -20,7 +20,7 @@ import pandas as pd
 
 from augsim.methods import DESCRIPTIONS, RAW, Role, with_role
 from augsim.metrics import METRIC_NAMES
-from augsim.sources import shown_source
+from augsim.sources import POPULATION, shown_source
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ def source_of(catalogue: Mapping, dgp: str, model: str) -> str:
     )
 
 
-def generators_of(experiment: Mapping, catalogue: Mapping) -> list[str]:
-    """The experiment's methods other than raw, in the experiment's order."""
+def compared_methods(experiment: Mapping, catalogue: Mapping) -> list[str]:
+    """The methods an experiment compares with the unaugmented fit, in its order."""
     return [m for m in experiment["methods"] if catalogue["roles"][m] != Role.UNAUGMENTED]
 
 
@@ -110,7 +110,7 @@ def experiment_cells(
         dgps=[spec["dgp"]],
         model=spec["model"],
         ns=[shown_n(experiment, n)],
-        methods=generators_of(experiment, catalogue),
+        methods=compared_methods(experiment, catalogue),
         gammas=experiment["gammas"],
         source=source_of(catalogue, spec["dgp"], spec["model"]),
     )
@@ -129,11 +129,22 @@ def gamma_curves(
     return curves.assign(gamma=curves["gamma"].astype(float).round(_DIGITS))
 
 
-def population_differences(
-    population: pd.DataFrame, *, dgp: str, n: int, gammas: Sequence[float]
+def model_gamma_curves(
+    population: pd.DataFrame, catalogue: Mapping, *, dgp: str, model: str, n: int
 ) -> pd.DataFrame:
-    """Population value at each gamma minus the raw value, per method and metric."""
+    """The gamma curves that are the n -> infinity limits of ``model``'s fits: those of the
+    population table where the model has population metrics, none otherwise (the table's
+    curves are the linear logistic projection's, which another model does not tend to)."""
     curves = gamma_curves(population, dgp=dgp, n=n)
+    return curves if source_of(catalogue, dgp, model) == POPULATION else curves.iloc[0:0]
+
+
+def population_differences(
+    population: pd.DataFrame, catalogue: Mapping, *, dgp: str, model: str, n: int,
+    gammas: Sequence[float],
+) -> pd.DataFrame:  # fmt: skip
+    """Population value at each gamma minus the raw value, per method and metric."""
+    curves = model_gamma_curves(population, catalogue, dgp=dgp, model=model, n=n)
     raw = curves[(curves["method"] == RAW) & (curves["gamma"] == 0.0)]
     raw = raw.groupby("metric")["value"].first()
     if raw.empty:
@@ -143,11 +154,14 @@ def population_differences(
     return curves.assign(difference=curves["value"] - curves["metric"].map(raw))
 
 
-def weight_curves(population: pd.DataFrame, dgp: str | None = None) -> pd.DataFrame:
-    """Population ``weight_curve`` rows (the projection over the minority weight w)."""
-    rows = population[
-        (population["kind"] == "weight_curve") & (population["evaluation"] == TRAINING)
-    ]
+def weight_curves(
+    population: pd.DataFrame, dgp: str | None = None, *, evaluation: str | None = TRAINING
+) -> pd.DataFrame:
+    """Population ``weight_curve`` rows (the projection over the minority weight w), of one DGP
+    or all, at one evaluation prevalence (None: at every one)."""
+    rows = population[population["kind"] == "weight_curve"]
+    if evaluation is not None:
+        rows = rows[rows["evaluation"] == evaluation]
     return rows if dgp is None else rows[rows["dgp"] == dgp]
 
 
