@@ -13,6 +13,7 @@ log = logging.getLogger("aggregate_results")
 @rule_script
 def main(smk) -> None:
     replicates = pd.concat([io.read_table(path) for path in smk.input.metrics], ignore_index=True)
+    replicates = tables.with_gamma_zero(replicates, smk.params.gamma_zero_cells)
     replicates = replicates[tables.REPLICATE_COLUMNS].sort_values(tables.REPLICATE_COLUMNS[:9])
     summary = tables.summarise(replicates)
     failed = tables.failures(replicates)

@@ -545,3 +545,15 @@ def test_projection_rejects_bad_synthetic_components():
     unnormalised = [Component(0.5, np.zeros(5), np.eye(5))]
     with pytest.raises(ValueError, match="synthetic weights"):
         projection(dgp, minority_weight=0.5, synthetic_components=unnormalised, synthetic_share=1)
+
+
+@pytest.mark.parametrize("name", sorted(DGPS))
+def test_linear_metrics_at_several_prevalences_are_those_at_each(name):
+    from augsim.population import linear_metrics_at
+
+    dgp = DGPS[name]()
+    prevalences = [0.05, 0.5, 0.2]
+    together = linear_metrics_at(dgp, COEF, 0.3, prevalences)
+    for p, values in zip(prevalences, together, strict=True):
+        assert values == linear_metrics(dgp, COEF, 0.3, prevalence=p)  # bit for bit
+    assert linear_metrics_at(dgp, 0 * COEF, 0.0, [0.2])[0]["auprc"] == 0.2

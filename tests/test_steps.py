@@ -7,7 +7,7 @@ import pytest
 from augsim import design, evaluate
 from augsim.augment import augment_training, draw_synthetic
 from augsim.dgps import make_dgp
-from augsim.fit import fit_replicates, training_set
+from augsim.fit import fit_at_gamma, fit_replicates, training_set
 from augsim.generators import build_generator
 from augsim.methods import Role
 from augsim.models import make_model
@@ -87,15 +87,21 @@ def test_generator_fits_use_nested_prefixes():
         train, synthetic, lambda: make_model("logistic"), role=Role.TRUTH,
         gammas=[0.0, 1.0, 2.0],
     )  # fmt: skip
-    assert fits["coef"].shape == (6, 3) and (fits["error"] == "").all()
+    # gamma 0 is not fitted again: there every method is the raw fit
+    assert fits["coef"].shape == (4, 3) and (fits["error"] == "").all()
+    assert fits["gamma"].tolist() == [1.0, 2.0, 1.0, 2.0]
     # at gamma = 1 the fit used exactly the first 190 synthetic rows
     X = np.vstack([train["X"][0], synthetic["X"][0][:190]])
     y = np.concatenate([train["y"], np.ones(190, dtype=train["y"].dtype)])
-    np.testing.assert_allclose(fits["coef"][1], make_model("logistic").fit(X, y).coef_)
-    # gamma = 0 is the raw fit
+    np.testing.assert_allclose(fits["coef"][0], make_model("logistic").fit(X, y).coef_)
+    # ... and a fit at gamma = 0 would be the raw fit, bit for bit
     raw = fit_replicates(train, None, lambda: make_model("logistic"), role=Role.UNAUGMENTED,
-                               gammas=[])  # fmt: skip
-    np.testing.assert_allclose(fits["coef"][0], raw["coef"][0])
+                         gammas=[])  # fmt: skip
+    at_zero = fit_at_gamma(
+        train["X"][0], train["y"], synthetic["X"][0], lambda: make_model("logistic"),
+        Role.TRUTH, 0.0,
+    )  # fmt: skip
+    np.testing.assert_array_equal(at_zero.coef_, raw["coef"][0])
 
 
 def test_failures_are_recorded_per_replicate():
@@ -241,3 +247,17 @@ def test_library_samplers_draw_all_rows_in_one_call():
     spec = {"name": "rose", "params": {"shrinkage": 1.0}}
     rows = draw_synthetic(X1, lambda: build_generator(spec, MIXTURE), 2500, X_majority=X0, **keys)
     assert rows.shape == (2500, 3) and np.isfinite(rows).all()
+
+
+def test_tables_take_the_raw_rows_at_gamma_zero():
+    from augsim import tables
+
+    rows = pd.DataFrame(
+        {"dgp": "d", "n": 10, "model": "m", "method": ["raw", "raw", "smote"],
+         "gamma": [0.0, 0.0, 1.0], "replicate": [0, 1, 0], "value": [0.7, 0.8, 0.9]}
+    )  # fmt: skip
+    cells = [{"dgp": "d", "n": 10, "model": "m", "method": "smote"}]
+    both = tables.with_gamma_zero(rows, cells)
+    zero = both[(both["method"] == "smote") & (both["gamma"] == 0.0)]
+    assert zero["value"].tolist() == [0.7, 0.8] and zero["replicate"].tolist() == [0, 1]
+    assert len(both) == 5

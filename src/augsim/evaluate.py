@@ -59,10 +59,11 @@ def _fit_metrics(y_test, features, population, coef, intercept, *, prevalences, 
     empirical = score_metrics_at(y_test, features @ coef + intercept, prevalences)
     by_prevalence = [{"empirical": values} for values in empirical]
     if POPULATION in sources:
-        from augsim.population import linear_metrics
+        from augsim.population import linear_metrics_at
 
-        for p, by_source in zip(prevalences, by_prevalence, strict=True):
-            by_source[POPULATION] = linear_metrics(population, coef, intercept, prevalence=p)
+        exact = linear_metrics_at(population, coef, intercept, prevalences)
+        for values, by_source in zip(exact, by_prevalence, strict=True):
+            by_source[POPULATION] = values
     return by_prevalence
 
 

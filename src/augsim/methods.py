@@ -51,8 +51,15 @@ def draws_rows(role: Role | str) -> bool:
 
 
 def method_gammas(role: Role | str, gammas: Sequence[float]) -> list[float]:
-    """The gammas a method is fitted at: the unaugmented fit ignores gamma, fitted once at 0."""
-    return [0.0] if Role(role) == Role.UNAUGMENTED else [float(g) for g in gammas]
+    """The gammas a method is fitted at: the unaugmented fit ignores gamma, fitted once at 0.
+
+    At gamma 0 every other method adds no row and no weight: its fit *is* the unaugmented fit
+    (bit for bit), so it is not fitted again; the tables take the unaugmented fit's rows there
+    (:func:`augsim.tables.with_gamma_zero`).
+    """
+    if Role(role) == Role.UNAUGMENTED:
+        return [0.0]
+    return [float(g) for g in gammas if g > 0]
 
 
 def with_role(roles: Mapping[str, str], role: Role | str, methods: Sequence[str]) -> list[str]:

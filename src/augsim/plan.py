@@ -123,6 +123,24 @@ def cells(config: dict) -> list[Cell]:
     return sorted(Cell(*key, tuple(sorted(values))) for key, values in gammas.items())
 
 
+def fitted_cells(config: dict) -> list[Cell]:
+    """The cells with fits of their own: every cell but those of a method only at gamma 0."""
+    roles = method_roles(config)
+    return [
+        cell for cell in cells(config) if methods.method_gammas(roles[cell.method], cell.gammas)
+    ]
+
+
+def gamma_zero_cells(config: dict) -> list[dict]:
+    """The cells of methods other than raw at gamma 0, whose rows are the raw fit's."""
+    roles = method_roles(config)
+    return [
+        {"dgp": cell.dgp, "n": cell.n, "model": cell.model, "method": cell.method}
+        for cell in cells(config)
+        if 0.0 in cell.gammas and roles[cell.method] != str(methods.Role.UNAUGMENTED)
+    ]
+
+
 def scenarios(config: dict) -> list[tuple[str, int]]:
     """The (data source, n) pairs that need training replicates."""
     return sorted({(cell.dgp, cell.n) for cell in cells(config)})

@@ -32,6 +32,7 @@ from augsim.seeds import rng_for
 __all__ = [
     "bayes_metrics",
     "linear_metrics",
+    "linear_metrics_at",
     "projection",
     "projection_curve",
 ]
@@ -199,23 +200,33 @@ def linear_metrics(
         ranks nothing: AUROC 0.5, AUPRC ``prevalence``, best balanced accuracy 0.5 and best F1
         ``2 pi / (1 + pi)`` (predict everything positive).
     """
-    pi = _check_open_unit("prevalence", prevalence)
+    (metrics,) = linear_metrics_at(dgp, coef, intercept, [prevalence])
+    return metrics
+
+
+def linear_metrics_at(
+    dgp: GaussianMixtureDGP, coef: np.ndarray, intercept: float, prevalences: Sequence[float]
+) -> list[dict[str, float]]:
+    """:func:`linear_metrics` at each of ``prevalences``, in order; the same numbers.
+
+    AUROC and best balanced accuracy do not depend on the prevalence, nor do the score's class
+    laws and the threshold grid: they are computed once for all prevalences.
+    """
+    pis = [_check_open_unit("prevalence", p) for p in prevalences]
     coef, intercept = _check_linear_score(coef, intercept, dgp.dim)
     peak = float(np.abs(coef).max())
     if peak == 0.0:
-        return {
-            "auroc": 0.5,
-            "auprc": pi,
-            "best_balanced_accuracy": 0.5,
-            "best_f1": 2 * pi / (1 + pi),
-        }
+        return [
+            {"auroc": 0.5, "auprc": pi, "best_balanced_accuracy": 0.5, "best_f1": 2 * pi / (1 + pi)}
+            for pi in pis
+        ]
     # The metrics are invariant to positive affine maps of the score; a unit coef and no offset
     # keep every mean and sd of order one (dividing by the peak first: |coef|^2 may underflow).
     unit = coef / peak
     unit /= np.linalg.norm(unit)
     pos = _score_law(dgp.components(1), unit)
     neg = _score_law(dgp.components(0), unit)
-    return _mixture_metrics(pos, neg, pi)
+    return _mixture_metrics(pos, neg, pis)
 
 
 def _score_law(components: Sequence[Component], coef: np.ndarray) -> _ScoreLaw:
@@ -226,8 +237,9 @@ def _score_law(components: Sequence[Component], coef: np.ndarray) -> _ScoreLaw:
     return _ScoreLaw(weights, means, sds)
 
 
-def _mixture_metrics(pos: _ScoreLaw, neg: _ScoreLaw, pi: float) -> dict[str, float]:
-    """The four metrics of a score whose class laws are the normal mixtures ``pos``, ``neg``.
+def _mixture_metrics(pos: _ScoreLaw, neg: _ScoreLaw, pis: Sequence[float]) -> list[dict]:
+    """The four metrics of a score whose class laws are the normal mixtures ``pos``, ``neg``,
+    at each prevalence of ``pis``.
 
     One composite rule over the positive score law serves AUPRC and, as a threshold grid, both
     maximisations: their maxima lie inside the positive law's range, since to its left TPR = 1
@@ -240,15 +252,24 @@ def _mixture_metrics(pos: _ScoreLaw, neg: _ScoreLaw, pi: float) -> dict[str, flo
     grid, panel_weights = _panel_rule(pos.means, pos.sds, points=points, origin=origin)
     tpr, fpr = pos.survival(grid), neg.survival(grid)
     curves = _Curves(grid, tpr, fpr, pos.density(grid), neg.density(grid))
-    tp, fp = pi * tpr, (1 - pi) * fpr  # tp > 0 within 10 sd of a positive component
     at = _scalar_curves(pos, neg)
-    f1, f1_slope = _f1_criterion(pi)
-    return {
+    prevalence_free = {
         "auroc": _auroc(pos, neg),
-        "auprc": float((panel_weights * curves.f_pos) @ (tp / (tp + fp))),
         "best_balanced_accuracy": _maximise(_ba, _ba_slope, curves, at, limit=0.5),
-        "best_f1": _maximise(f1, f1_slope, curves, at, limit=2 * pi / (1 + pi)),
     }
+    results = []
+    for pi in pis:
+        tp, fp = pi * tpr, (1 - pi) * fpr  # tp > 0 within 10 sd of a positive component
+        f1, f1_slope = _f1_criterion(pi)
+        results.append(
+            {
+                "auroc": prevalence_free["auroc"],
+                "auprc": float((panel_weights * curves.f_pos) @ (tp / (tp + fp))),
+                "best_balanced_accuracy": prevalence_free["best_balanced_accuracy"],
+                "best_f1": _maximise(f1, f1_slope, curves, at, limit=2 * pi / (1 + pi)),
+            }
+        )
+    return results
 
 
 class _Curves(NamedTuple):

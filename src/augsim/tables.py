@@ -42,6 +42,16 @@ def with_paired_difference(replicates: pd.DataFrame) -> pd.DataFrame:
     return merged.drop(columns="raw_value")
 
 
+def with_gamma_zero(replicates: pd.DataFrame, cells: list[dict]) -> pd.DataFrame:
+    """``replicates`` plus, for each cell ``{dgp, n, model, method}``, the raw fit's rows as that
+    method's rows at gamma 0: there a method adds nothing, so its fit is the raw fit."""
+    if not cells:
+        return replicates
+    raw = replicates[replicates["method"] == RAW].drop(columns="method")
+    copies = raw.merge(pd.DataFrame(cells), on=["dgp", "n", "model"], validate="many_to_many")
+    return pd.concat([replicates, copies[replicates.columns]], ignore_index=True)
+
+
 def summarise(replicates: pd.DataFrame) -> pd.DataFrame:
     """One summary row per cell: means, standard errors and 95% intervals over replicates."""
     table = with_paired_difference(replicates)

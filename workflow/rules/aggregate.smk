@@ -21,6 +21,8 @@ rule aggregate_results:
     resources:
         mem_mb=4000,
         runtime=10,
+    params:
+        gamma_zero_cells=plan.gamma_zero_cells(config),
     script:
         "../../scripts/aggregate_results.py"
 

@@ -64,7 +64,7 @@ def metrics_path(dgp, n, model, method, chunk):
 def all_metrics():
     return [
         metrics_path(cell.dgp, cell.n, cell.model, cell.method, chunk)
-        for cell in plan.cells(config)
+        for cell in plan.fitted_cells(config)
         for chunk in plan.chunks(config)
     ]
 
