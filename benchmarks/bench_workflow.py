@@ -144,10 +144,12 @@ def print_study(name: str, summary: dict) -> None:
         print(f"  {rule:28s} {r['jobs']:5d} {r['work_s']:8.1f} {job_s:>8s}")
 
 
-def cold_run(scratch: Path, name: str, configfile: str, run_name: str, cores: int) -> dict:
+def cold_run(
+    scratch: Path, name: str, configfile: str, run_name: str, cores: int, *targets: str
+) -> dict:
     workdir = scratch / name
     workdir.mkdir()
-    run = run_snakemake(workdir, configfile, cores)
+    run = run_snakemake(workdir, configfile, cores, *targets)
     summary = summarise(run, workdir / "results" / run_name, cores)
     print_study(name, summary)
     return summary | {"workdir": str(workdir)}
@@ -219,13 +221,18 @@ def main() -> None:
     parser.add_argument("--noop-repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="a smoke run: only the CI study's population curves, few floor jobs",
+    )  # fmt: skip
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="augsim-bench-"))
     figures = {}
     try:
-        figures["job_floor"] = job_start_floor(scratch)
-        figures["ci"] = cold_run(scratch, "ci", "config/ci.yaml", "ci", args.cores)
-        if not args.skip_paper:
+        figures["job_floor"] = job_start_floor(scratch, jobs=2 if args.quick else 10)
+        targets = ["results/ci/tables/population.csv"] if args.quick else []
+        figures["ci"] = cold_run(scratch, "ci", "config/ci.yaml", "ci", args.cores, *targets)
+        if not (args.skip_paper or args.quick):
             paper = cold_run(scratch, "paper", "config/config.yaml", "paper", args.cores)
             paper["noop"] = noop_reruns(
                 Path(paper["workdir"]), "config/config.yaml", args.cores, args.noop_repeats

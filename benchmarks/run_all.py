@@ -1,10 +1,12 @@
 """Run every benchmark and write benchmarks/RESULTS.md: the machine, the command, the figures.
 
-Usage: ``python benchmarks/run_all.py [--cores 2] [--skip-paper] [--output benchmarks/RESULTS.md]``
+Usage: ``python benchmarks/run_all.py [--cores 2] [--skip-paper] [--quick] [--output FILE]``
 
 Each benchmark runs in its own process, one after the other, so that none competes with another
-for the cores. With ``--skip-paper`` the workflow benchmark runs only the CI study (about 2
-minutes in all instead of about 8).
+for the cores. With ``--skip-paper`` the workflow benchmark runs only the CI study (about 3
+minutes in all instead of about 16); ``--quick`` is a smoke run of every benchmark with few
+repeats and only a part of the CI study (under a minute, what the test suite runs), whose
+figures are not measurements.
 """
 
 from __future__ import annotations
@@ -148,15 +150,23 @@ def main() -> None:
     parser.add_argument("--skip-paper", action="store_true", help="workflow: CI study only")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the workflow runs' directories")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="a smoke run of every benchmark with few repeats (what the test suite runs); its "
+        "figures are not measurements to report",
+    )  # fmt: skip
     args = parser.parse_args()
-    command = "python benchmarks/run_all.py" + (" --skip-paper" if args.skip_paper else "")
+    flags = [
+        flag for flag, on in (("--skip-paper", args.skip_paper), ("--quick", args.quick)) if on
+    ]
+    command = " ".join(["python benchmarks/run_all.py", *flags])
     if args.cores != 2:
         command += f" --cores {args.cores}"
-    workflow_args = ["--cores", str(args.cores)] + (["--skip-paper"] if args.skip_paper else [])
-    workflow_args += ["--keep"] if args.keep else []
+    workflow_args = ["--cores", str(args.cores), *flags] + (["--keep"] if args.keep else [])
+    quick = args.quick
     benchmarks = {
-        "fit": ("bench_fit.py", []),
-        "metrics": ("bench_metrics.py", []),
+        "fit": ("bench_fit.py", ["--repeats", "4", "--block", "2"] if quick else []),
+        "metrics": ("bench_metrics.py", ["--repeats", "1"] if quick else []),
         "population": ("bench_population.py", []),
         "workflow": ("bench_workflow.py", workflow_args),
     }

@@ -16,10 +16,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 
 def test_run_all_writes_every_benchmark_and_the_machine(tmp_path):
     output = tmp_path / "RESULTS.md"
-    command = [sys.executable, "benchmarks/run_all.py", "--skip-paper", "--output", str(output)]
+    command = [sys.executable, "benchmarks/run_all.py", "--quick", "--output", str(output)]
     subprocess.run(command, cwd=REPO, check=True, capture_output=True, timeout=900)
     text = output.read_text()
-    assert "python benchmarks/run_all.py --skip-paper" in text
+    assert "python benchmarks/run_all.py --quick" in text
     assert "- CPU: " in text and "- Packages: numpy" in text
     for row in (
         "| Model fit vs scikit-learn lbfgs",

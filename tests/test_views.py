@@ -12,7 +12,7 @@ from augsim.metrics import METRIC_NAMES
 OFFSETS = {"raw": 0.0, "oracle": 0.02, "reweight": 0.015, "biased": -0.03, "kde": 0.01,
            "adasyn": -0.005}  # fmt: skip
 # population (n -> infinity) values at gamma 1 for the generators with a closed-form limit
-LIMITS = {"raw": 0.80, "oracle": 0.815, "reweight": 0.815, "biased": 0.77, "kde": 0.81}
+LIMITS = {"raw": 0.80, "oracle": 0.815, "reweight": 0.815, "biased": 0.765, "kde": 0.81}
 CATALOGUE = {
     "roles": {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth",
               "biased": "biased", "kde": "density", "adasyn": "resampler"},
@@ -68,7 +68,12 @@ def test_discrepancies_are_the_paired_differences_and_the_population_ones():
     assert set(table["generator"]) == {"biased", "kde", "adasyn"}  # not the truth sampler
     row = table[(table["generator"] == "kde") & (table["metric"] == "auroc")].iloc[0]
     assert row["discrepancy"] == pytest.approx(0.01 - 0.02, abs=1e-3)
-    assert row["vs_weighting"] == pytest.approx(0.01 - 0.015, abs=1e-3)
+    assert row["matched"] == pytest.approx(0.01 - 0.015, abs=1e-3)  # against reweight
+    assert row["reference"] == "reweight"
+    biased = table[(table["generator"] == "biased") & (table["metric"] == "auroc")].iloc[0]
+    # it draws fresh rows from the truth: matched against the truth sampler
+    assert biased["reference"] == "oracle"
+    assert biased["matched"] == pytest.approx(-0.03 - 0.02, abs=1e-3)
     assert row["weighting"] == pytest.approx(0.015, abs=1e-3)
     assert row["residual"] == pytest.approx(0.02 - 0.015, abs=1e-3)
     assert row["population"] == pytest.approx(0.81 - 0.815)
@@ -121,9 +126,9 @@ def test_discrepancy_limits_fail_with_a_wrong_limit():
 
 def test_discrepancy_control_fails_without_a_bias():
     unbiased = replicate_table()
-    unbiased.loc[unbiased["method"] == "biased", "value"] += 0.045  # now where reweight is
+    unbiased.loc[unbiased["method"] == "biased", "value"] += 0.05  # now where the truth is
     population = population_table()
-    population.loc[population["method"] == "biased", "value"] = LIMITS["reweight"]
+    population.loc[population["method"] == "biased", "value"] = LIMITS["oracle"]
     rows = claims.discrepancy_limits(
         claims.Tables(None, unbiased, population), SPEC, EXPERIMENTS, CATALOGUE
     )

@@ -114,13 +114,53 @@ def assert_matches_recorded(results: Path, table: str) -> None:
 
     recorded = io.read_table(RECORDED_TABLES / f"{table.split('/')[-1]}.csv.gz")
     produced = io.read_table(Path(results) / f"{table}.csv")
-    assert list(produced.columns) == list(recorded.columns), table
-    assert len(produced) == len(recorded), table
+    assert_tables_match(produced, recorded, table)
+
+
+def assert_tables_match(produced: pd.DataFrame, recorded: pd.DataFrame, what: str) -> None:
+    """Same columns and rows; labels equal, floats equal to 1e-10 (see assert_matches_recorded)."""
+    assert list(produced.columns) == list(recorded.columns), what
+    assert len(produced) == len(recorded), what
     for column in recorded.columns:
         expected, actual = recorded[column], produced[column]
         if pd.api.types.is_float_dtype(expected) and pd.api.types.is_float_dtype(actual):
             np.testing.assert_allclose(
-                actual, expected, rtol=1e-10, atol=1e-13, err_msg=f"{table}: {column}"
+                actual, expected, rtol=1e-10, atol=1e-13, err_msg=f"{what}: {column}"
             )
         else:
-            assert actual.astype(str).tolist() == expected.astype(str).tolist(), (table, column)
+            assert actual.astype(str).tolist() == expected.astype(str).tolist(), (what, column)
+
+
+def metric_paths(configfile: Path, dgp: str) -> list[str]:
+    """The metrics files of every fitted cell of ``dgp`` under the config ``configfile``: the
+    targets of a run of one DGP's part of a study."""
+    from augsim import plan
+
+    config = yaml.safe_load(Path(configfile).read_text())
+    results = f"results/{config['run_name']}/metrics"
+    return [
+        f"{results}/{cell.dgp}/n{cell.n}/{cell.model}/{cell.method}/chunk_{chunk}.csv"
+        for cell in plan.fitted_cells(config)
+        if cell.dgp == dgp
+        for chunk in plan.chunks(config)
+    ]
+
+
+def metric_rows(workdir: Path, paths: list[str]) -> pd.DataFrame:
+    """The replicate rows of metrics files, in the replicate table's column and row order."""
+    from augsim import io, tables
+
+    rows = pd.concat([io.read_table(Path(workdir) / path) for path in paths], ignore_index=True)
+    columns = tables.REPLICATE_COLUMNS
+    return rows[columns].sort_values(columns[:9]).reset_index(drop=True)
+
+
+def recorded_fitted_rows(dgp: str) -> pd.DataFrame:
+    """The recorded CI study's replicate rows of ``dgp`` that come from fits (the table adds
+    the raw fit's rows as every method's rows at gamma 0)."""
+    from augsim import io, tables
+
+    table = io.read_table(RECORDED_TABLES / "replicates.csv.gz")
+    fitted = (table["dgp"] == dgp) & ((table["method"] == "raw") | (table["gamma"] > 0))
+    columns = tables.REPLICATE_COLUMNS
+    return table[fitted][columns].sort_values(columns[:9]).reset_index(drop=True)

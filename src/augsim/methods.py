@@ -50,6 +50,12 @@ def draws_rows(role: Role | str) -> bool:
     return Role(role) not in (Role.UNAUGMENTED, Role.WEIGHTING)
 
 
+def draws_from_truth(role: Role | str) -> bool:
+    """Whether a method's synthetic rows are fresh draws from the true minority (shifted or
+    not): they carry information the observed rows do not."""
+    return Role(role) in (Role.TRUTH, Role.BIASED)
+
+
 def method_gammas(role: Role | str, gammas: Sequence[float]) -> list[float]:
     """The gammas a method is fitted at: the unaugmented fit ignores gamma, fitted once at 0.
 

@@ -134,15 +134,16 @@ def discrepancy_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
             f"Weighting part (reweight - raw): {interval(first, 'weighting')}; residual (truth "
             f"sampler - reweight): {first['residual']:+.4f}.",
             "",
-            "| generator | discrepancy: generator - truth sampler (95% CI) | generator - "
-            "reweight (95% CI) | population discrepancy | failed |",
+            "| generator | discrepancy: generator - truth sampler (95% CI) | generator - matched "
+            "reference (95% CI) | population discrepancy | failed |",
             "| --- | --- | --- | --- | --- |",
         ]
         for row in group.itertuples():
             population = "no closed form" if pd.isna(row.population) else f"{row.population:+.4f}"
             lines.append(
                 f"| {labels.get(row.generator, row.generator)} | {interval(row, 'discrepancy')} "
-                f"| {interval(row, 'vs_weighting')} | {population} | {row.n_failed} |"
+                f"| {interval(row, 'matched')} vs {labels.get(row.reference, row.reference)} "
+                f"| {population} | {row.n_failed} |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from augsim.methods import DESCRIPTIONS, RAW, Role, with_role
+from augsim.methods import DESCRIPTIONS, RAW, Role, draws_from_truth, with_role
 from augsim.metrics import METRIC_NAMES
 from augsim.sources import POPULATION, shown_source
 
@@ -292,9 +292,12 @@ def discrepancies(
     For the experiment's largest n, at ``spec["gamma"]``, paired over replicates:
 
     - ``discrepancy``: generator minus the truth sampler (the decomposition's discrepancy part);
-    - ``vs_weighting``: generator minus the weighting-only method. Both tend to the same
-      population value; at finite n the first also holds the truth sampler's extra real rows
-      (the residual, ``truth - weighting``), which the second does not;
+    - ``matched``: generator minus the method with the same information (``reference``): the
+      truth sampler for a generator that draws fresh rows from the truth, the weighting-only
+      method for one built on the observed rows. Both differences tend to the same population
+      value; at finite n the discrepancy of a generator built on the observed rows also holds
+      the truth sampler's extra real rows (the residual, ``truth - weighting``), the matched
+      difference does not;
     - ``weighting``: the weighting part, weighting-only minus raw; ``residual``: truth sampler
       minus weighting-only;
     - ``population``: the population (n -> infinity) discrepancy, the generator's curve minus
@@ -320,8 +323,10 @@ def discrepancies(
         where["source"] = source_of(catalogue, dgp, model)
         for generator in found["generators"]:
             if generator != truth:
-                rows = _discrepancy_rows(wide, limit, generator, truth, weighting)
-                frames.append(rows.assign(generator=generator, **where))
+                fresh = draws_from_truth(catalogue["roles"][generator])
+                reference = truth if fresh else weighting
+                rows = _discrepancy_rows(wide, limit, generator, truth, weighting, reference)
+                frames.append(rows.assign(generator=generator, reference=reference, **where))
     if not frames:
         raise ValueError(f"discrepancies: experiment {spec['experiment']!r} has no generator")
     table = pd.concat(frames, ignore_index=True)
@@ -331,8 +336,8 @@ def discrepancies(
 
 DISCREPANCY_COLUMNS = [
     "dgp", "n", "model", "gamma", "source", "metric", "generator", "discrepancy",
-    "discrepancy_low", "discrepancy_high", "vs_weighting", "vs_weighting_low",
-    "vs_weighting_high", "vs_weighting_se", "population", "weighting", "weighting_low",
+    "discrepancy_low", "discrepancy_high", "reference", "matched", "matched_low",
+    "matched_high", "matched_se", "population", "weighting", "weighting_low",
     "weighting_high", "residual", "n_pairs", "n_failed",
 ]  # fmt: skip
 
@@ -356,7 +361,7 @@ def _replicate_values(replicates, *, dgp, n, model, gamma, source) -> pd.DataFra
     )
 
 
-def _discrepancy_rows(wide, limit, generator, truth, weighting) -> pd.DataFrame:
+def _discrepancy_rows(wide, limit, generator, truth, weighting, reference) -> pd.DataFrame:
     out = []
     for metric in METRICS:
         values = wide[metric]
@@ -365,13 +370,13 @@ def _discrepancy_rows(wide, limit, generator, truth, weighting) -> pd.DataFrame:
         row = {"metric": metric}
         for name, (a, b) in {
             "discrepancy": (generator, truth),
-            "vs_weighting": (generator, weighting),
+            "matched": (generator, reference),
             "weighting": (weighting, RAW),
         }.items():
             mean, (low, high) = mean_interval(values[a] - values[b])
             row |= {name: mean, f"{name}_low": low, f"{name}_high": high}
-        paired = (values[generator] - values[weighting]).dropna()
-        row["vs_weighting_se"] = float(paired.std(ddof=1) / np.sqrt(len(paired)))
+        paired = (values[generator] - values[reference]).dropna()
+        row["matched_se"] = float(paired.std(ddof=1) / np.sqrt(len(paired)))
         row["residual"] = float((values[truth] - values[weighting]).mean())
         paired = values[[generator, truth]].dropna()
         row["n_pairs"] = len(paired)
