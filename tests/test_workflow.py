@@ -134,7 +134,8 @@ def test_editing_the_generators_reruns_augmentation_and_what_follows_only(ci_run
     assert "Updated input files: src/augsim/generators.py" in output
     # the population curves use the generators' limits too; nothing simulates again
     assert rules == {"augment_data", "fit_models", "evaluate_models", "population_curves",
-                     "aggregate_results", "check_claims", "all", *PLOTS}  # fmt: skip
+                     "aggregate_results", "tabulate_discrepancies", "check_claims", "all",
+                     *PLOTS}  # fmt: skip
     for rule, wildcards in jobs:
         if rule in ("fit_models", "evaluate_models"):  # only fits on synthetic rows
             assert wildcards["method"] not in ("raw", "reweight"), (rule, wildcards)
@@ -147,10 +148,10 @@ def test_editing_the_figures_reruns_only_plot_rules(ci_run):
 
 
 def test_editing_the_views_reruns_the_figures_and_the_claims(ci_run):
-    # figures and claims read their selections from one module of views
+    # figures, claims and the discrepancy table read their selections from one module of views
     with edited(ci_run / "src" / "augsim" / "views.py"):
         rules, _, _ = _rerun_rules(ci_run)
-    assert rules == {*PLOTS, "check_claims", "all"}
+    assert rules == {*PLOTS, "tabulate_discrepancies", "check_claims", "all"}
 
 
 def test_touching_every_module_reruns_nothing(ci_run):
