@@ -2,9 +2,12 @@
 
 import logging
 
+from threadpoolctl import threadpool_limits
+
 from augsim import fit, io
 from augsim.models import build_model
 from augsim.runtime import rule_script
+from augsim.seeds import rng_for
 
 log = logging.getLogger("fit_models")
 
@@ -13,14 +16,21 @@ log = logging.getLogger("fit_models")
 def main(smk) -> None:
     train = io.read_arrays(smk.input.train)
     synthetic = io.read_arrays(smk.input.synthetic) if smk.input.synthetic else None
-    method = smk.wildcards.method
-    fits = fit.fit_replicates(
-        train,
-        synthetic,
-        lambda: build_model(smk.params.model),
-        role=smk.params.role,
-        gammas=smk.params.gammas,
-    )
+    test = io.read_arrays(smk.input.test) if smk.input.test else None
+    method, scenario = smk.wildcards.method, f"{smk.wildcards.dgp}/n{smk.wildcards.n}"
+    with threadpool_limits(limits=smk.threads):  # BLAS and OpenMP: the rule's threads
+        fits = fit.fit_replicates(
+            train,
+            synthetic,
+            lambda: build_model(smk.params.model, threads=smk.threads),
+            role=smk.params.role,
+            gammas=smk.params.gammas,
+            replicate_ids=smk.params.replicate_ids,
+            rng_for_replicate=lambda rep: rng_for(
+                smk.params.seed, "fit", scenario, smk.wildcards.model, rep
+            ),
+            test_X=None if test is None else test["X"],
+        )
     io.write_arrays(smk.output[0], **fits)
     log.info(
         "%s %s: %d fits, %d failed, %.4f s per fit",

@@ -142,7 +142,7 @@ def metric_paths(configfile: Path, dgp: str) -> list[str]:
         f"{results}/{cell.dgp}/n{cell.n}/{cell.model}/{cell.method}/chunk_{chunk}.csv"
         for cell in plan.fitted_cells(config)
         if cell.dgp == dgp
-        for chunk in plan.chunks(config)
+        for chunk in plan.cell_chunks(config, cell)
     ]
 
 

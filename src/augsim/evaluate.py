@@ -32,7 +32,7 @@ def evaluate_fits(
     prevalence to the Bayes metrics there (see :func:`bayes_lookup`), or is None. A failed fit
     gives NaN values and its error text. Returns one dict per (fit, prevalence, source, metric).
     """
-    features = model.features(test["X"])
+    features = None if keeps_scores(fits) else model.features(test["X"])
     sources = metric_sources(
         exact_model=model.exact_population, has_population=population is not None
     )
@@ -44,8 +44,8 @@ def evaluate_fits(
             by_prevalence = [dict.fromkeys(sources) for _ in prevalences]
         else:
             by_prevalence = _fit_metrics(
-                test["y"], features, population, fits["coef"][i], fits["intercept"][i],
-                prevalences=list(prevalences.values()), sources=sources,
+                test["y"], fit_scores(fits, i, features), population, fits["coef"][i],
+                fits["intercept"][i], prevalences=list(prevalences.values()), sources=sources,
             )  # fmt: skip
         for (label, prevalence), by_source in zip(prevalences.items(), by_prevalence, strict=True):
             reference = _reference(bayes, prevalence)
@@ -54,9 +54,23 @@ def evaluate_fits(
     return rows
 
 
-def _fit_metrics(y_test, features, population, coef, intercept, *, prevalences, sources):
+def keeps_scores(fits: dict[str, np.ndarray]) -> bool:
+    """Whether the fits kept their test scores (a model without coefficients)."""
+    scores = fits.get("scores")
+    return scores is not None and scores.shape[1] > 0
+
+
+def fit_scores(fits: dict[str, np.ndarray], i: int, features: np.ndarray | None) -> np.ndarray:
+    """The test scores (T,) of fit ``i``: kept, or from its coefficients and the model's
+    ``features`` of the test rows (T, p)."""
+    if features is None:
+        return fits["scores"][i]
+    return features @ fits["coef"][i] + fits["intercept"][i]
+
+
+def _fit_metrics(y_test, scores, population, coef, intercept, *, prevalences, sources):
     """Per prevalence, the metrics of one fit by source; the test scores are sorted once."""
-    empirical = score_metrics_at(y_test, features @ coef + intercept, prevalences)
+    empirical = score_metrics_at(y_test, scores, prevalences)
     by_prevalence = [{"empirical": values} for values in empirical]
     if POPULATION in sources:
         from augsim.population import linear_metrics_at

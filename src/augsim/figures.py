@@ -205,10 +205,12 @@ def plot_rate(
             summary, dgps=[dgp], model=model, ns=experiment["n"], methods=methods,
             gammas=[1.0], source=sources[-1],
         )  # fmt: skip
+        series = [(m, style.label(m), style.colour(m), style.marker(m)) for m in methods]
+        by_dgp = by_dgp.assign(series=by_dgp["method"])
         for metric in METRICS:
             ax = next(panels)
             rows = by_dgp[by_dgp["metric"] == metric]
-            _draw_rate_panel(ax, rows, methods, style, f"{dgp}/{metric}")
+            _draw_rate_panel(ax, rows, series, f"{dgp}/{metric}")
             where = f" — {dgp}" if len(dgp_keys) > 1 else ""
             ax.set_title(METRIC_LABELS[metric] + where)
     ns = ", ".join(map(str, sorted(experiment["n"])))
@@ -467,6 +469,133 @@ def _draw_discrepancy_panel(ax: Axes, rows: pd.DataFrame, style: MethodStyle) ->
     ax.set_ylim(-0.6, len(rows) - 0.4)
 
 
+def plot_flexible_models(
+    table: pd.DataFrame,
+    *,
+    spec: dict,
+    catalogue: dict,
+    experiments: dict | None = None,
+    dgps: dict | None = None,
+) -> Figure:
+    """Figure 8: does augmentation help a flexible model? Per metric (row) and DGP: the paired
+    gain over raw of every method at each gamma, models from least to most flexible (left
+    panel), and raw's regret per model (right panel).
+
+    ``table`` is :func:`augsim.views.flexible_gains`. Each model's slot holds one short line per
+    method over its gammas, with 95% intervals over replicates; the grey band is twice the test
+    set's own Monte Carlo error of the model's differences.
+    """
+    if table.empty:
+        raise ValueError("flexible models figure: the table is empty")
+    style = MethodStyle(catalogue)
+    dgp_keys = list(dict.fromkeys(table["dgp"]))
+    models = list(dict.fromkeys(table.sort_values("flexibility", kind="stable")["model"]))
+    labels = [catalogue["models"][m]["label"] for m in models]
+    methods = [m for m in dict.fromkeys(table["method"]) if m != RAW]
+    gammas = sorted(table.loc[table["method"] != RAW, "gamma"].unique())
+    fig, axes = _figure(len(METRICS), 2 * len(dgp_keys), panel=(4.2, 2.6))
+    for j, dgp in enumerate(dgp_keys):
+        for i, metric in enumerate(METRICS):
+            rows = table[(table["dgp"] == dgp) & (table["metric"] == metric)]
+            gain_ax, regret_ax = axes[i, 2 * j], axes[i, 2 * j + 1]
+            _draw_model_gains(gain_ax, rows, models, methods, gammas, style)
+            _draw_raw_regret(regret_ax, rows[rows["method"] == RAW], models)
+            gain_ax.set_title(f"{METRIC_LABELS[metric]} gain — {dgp}")
+            regret_ax.set_title(f"{METRIC_LABELS[metric]} regret of raw — {dgp}")
+            for ax in (gain_ax, regret_ax):
+                ax.set_xticks(range(len(models)), labels=labels, rotation=25, ha="right")
+    handles = [Line2D([], [], color=style.colour(m), marker=style.marker(m), ms=4) for m in methods]
+    names = [style.label(m) for m in methods]
+    handles.append(Line2D([], [], color="0.85", lw=6))
+    names.append("±2 test-set Monte Carlo SE")
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 6))
+    first = table.iloc[0]
+    replicates = int(table.loc[table["method"] != RAW, "n_ok"].max())
+    _suptitle(
+        fig,
+        f"Does augmentation help a flexible model? — n = {first['n']}, {replicates} replicates",
+        f"paired gain over raw at $\\gamma$ = {', '.join(f'{g:g}' for g in gammas)} (left to "
+        "right in each method's line), 95% intervals; test-set metric unless the model has "
+        "exact ones; training prevalence",
+    )
+    return fig
+
+
+def _draw_model_gains(ax, rows, models, methods, gammas, style) -> None:
+    width = 0.8 / max(len(methods), 1)
+    ax.axhline(0.0, color="black", lw=0.8)
+    for k, model in enumerate(models):
+        errors = rows.loc[(rows["model"] == model) & (rows["method"] != RAW), "test_se"]
+        if errors.notna().any():
+            band = 2 * float(errors.max())
+            ax.fill_between([k - 0.45, k + 0.45], -band, band, color="0.85", lw=0, zorder=0)
+        for position, method in enumerate(methods):
+            line = rows[(rows["model"] == model) & (rows["method"] == method)].sort_values("gamma")
+            if line.empty:
+                continue
+            start = k - 0.4 + position * width
+            x = start + width * 0.8 * np.arange(len(line)) / max(len(gammas) - 1, 1)
+            mean = line["diff_mean"]
+            spread = [mean - line["diff_ci_low"], line["diff_ci_high"] - mean]
+            ax.errorbar(
+                x, mean, yerr=spread, color=style.colour(method), marker=style.marker(method),
+                ms=3, lw=1, capsize=1,
+            )  # fmt: skip
+            _mark_failures(ax, x, line["diff_mean"], line["n_failed"])
+    ax.set_ylabel(DIFF_LABEL)
+
+
+def _draw_raw_regret(ax, rows, models) -> None:
+    for k, model in enumerate(models):
+        row = rows[rows["model"] == model]
+        if row.empty:
+            continue
+        mean, low, high = (float(row[c].iloc[0]) for c in ("diff_mean", "diff_ci_low",
+                                                            "diff_ci_high"))  # fmt: skip
+        ax.errorbar([k], [mean], yerr=[[mean - low], [high - mean]], color="black", marker="o",
+                    ms=4, capsize=2)  # fmt: skip
+    ax.axhline(0.0, color="0.6", lw=0.8)
+    ax.set_ylabel("regret (Bayes - value)")
+
+
+def plot_flexible_rate(
+    summary: pd.DataFrame,
+    *,
+    spec: dict,
+    experiments: dict,
+    catalogue: dict,
+    dgps: dict | None = None,
+) -> Figure:
+    """Figure 9: log-log regret of raw against n for each model of ``spec["models"]``: does
+    a flexible model reach the rate of the well-specified logistic fit? Slopes in the legends,
+    the dotted grey line of slope -1 the 1/n reference."""
+    experiment = views.experiment_of(spec, experiments)
+    dgp_keys, models = list(spec["dgps"]), list(spec["models"])
+    fig, axes = _figure(len(dgp_keys), len(METRICS), panel=(4.2, 3.2))
+    colours = dict(zip(models, sns.color_palette("dark", len(models)), strict=True))
+    series = [(m, catalogue["models"][m]["label"], colours[m], "o") for m in models]
+    for i, dgp in enumerate(dgp_keys):
+        frames = [
+            views.cells(
+                summary, dgps=[dgp], model=model, ns=experiment["n"], methods=[], gammas=[],
+                source=views.source_of(catalogue, dgp, model),
+            ).assign(series=model)
+            for model in models
+        ]  # fmt: skip
+        rows = pd.concat(frames)
+        for j, metric in enumerate(METRICS):
+            _draw_rate_panel(axes[i, j], rows[rows["metric"] == metric], series, f"{dgp}/{metric}")
+            axes[i, j].set_title(f"{METRIC_LABELS[metric]} — {dgp}")
+    ns = ", ".join(map(str, sorted(experiment["n"])))
+    _suptitle(
+        fig,
+        f"Regret rate of the unaugmented fit by model — n = {ns}",
+        "mean regret (Bayes - value) of raw; exact population metric for the linear model, "
+        "test-set metric for the others; training prevalence",
+    )
+    return fig
+
+
 def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) -> None:
     """Write ``fig`` as PDF and PNG (150 dpi); neither path ever holds a partial file.
 
@@ -478,7 +607,7 @@ def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.Pat
 
 
 #: the input names of a plot rule that are tables, in the order the plot functions take them
-TABLE_INPUTS = ("summary", "population", "discrepancies")
+TABLE_INPUTS = ("summary", "population", "discrepancies", "flexible")
 
 
 def render(
@@ -666,30 +795,27 @@ def _method_legend(
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
 
 
-def _draw_rate_panel(
-    ax: Axes, rows: pd.DataFrame, methods: Sequence[str], style: MethodStyle, where: str
-) -> None:
-    """Regret against n on log-log axes, one line per method, slopes in the legend."""
+def _draw_rate_panel(ax: Axes, rows: pd.DataFrame, series: Sequence[tuple], where: str) -> None:
+    """Regret against n on log-log axes, one line per ``(key, label, colour, marker)`` of
+    ``series`` (the rows of key ``k`` have ``series == k``), slopes in the legend."""
     positive = rows.loc[rows["regret_mean"] > 0, "regret_mean"]
-    for method in methods:
-        line = rows[rows["method"] == method].sort_values("n")
+    for key, name, colour, marker in series:
+        line = rows[rows["series"] == key].sort_values("n")
         if line.empty:
             continue
         slope, dropped = log_slope(line["n"], line["regret_mean"])
         if dropped:
-            log.warning(
-                "%s %s: %d non-positive regrets left out of the fit", where, method, dropped
-            )
+            log.warning("%s %s: %d non-positive regrets left out of the fit", where, key, dropped)
         keep = line["regret_mean"] > 0
         fitted = f"{slope:.2f}" if np.isfinite(slope) else "n/a"
-        label = f"{style.label(method)}: slope {fitted}"
+        label = f"{name}: slope {fitted}"
         label += f" ({dropped} dropped: regret ≤ 0)" if dropped else ""
         label += _failure_note(_failed_fits(line, by=["n"]))
         ax.plot(
             line["n"][keep],
             line["regret_mean"][keep],
-            color=style.colour(method),
-            marker=style.marker(method),
+            color=colour,
+            marker=marker,
             ms=4.5,
             label=label,
         )
@@ -776,4 +902,6 @@ PLOTS = {
     "misspecification_sweep": plot_misspecification_sweep,
     "population": plot_population,
     "discrepancies": plot_discrepancies,
+    "flexible_models": plot_flexible_models,
+    "flexible_rate": plot_flexible_rate,
 }

@@ -54,37 +54,54 @@ def fit_replicates(
     *,
     role: Role | str,
     gammas: Sequence[float],
+    replicate_ids: Sequence[int] | None = None,
+    rng_for_replicate: Callable[[int], np.random.Generator] | None = None,
+    test_X: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Fit one model per (replicate, gamma) of a chunk.
 
+    ``replicate_ids`` restricts the fits to those replicates of the chunk (a cell may use fewer
+    replicates than the study). ``rng_for_replicate(replicate)`` gives the random stream of a
+    replicate's fits: every fit of one replicate, whatever the method and gamma, starts from the
+    same stream, so the paired differences of a model that draws random numbers share them. A
+    model that keeps scores (``stores_scores``) scores ``test_X`` (T, d) after each fit.
+
     Returns arrays with one entry per fit: ``replicate``, ``gamma``, ``intercept``,
-    ``coef`` (F, p), ``n_iter``, ``seconds`` and ``error`` ("" for a good fit; NaN
-    parameters and the error text for a failed one).
+    ``coef`` (F, p), ``scores`` (F, T; T = 0 for a model that keeps coefficients), ``n_iter``,
+    ``seconds`` and ``error`` ("" for a good fit; NaN parameters and scores and the error text
+    for a failed one).
     """
+    wanted = None if replicate_ids is None else {int(r) for r in replicate_ids}
     records = []
     for i, rep in enumerate(train["replicate"]):
+        if wanted is not None and int(rep) not in wanted:
+            continue
         prior_error = "" if synthetic is None else str(synthetic["error"][i])
         rows = None if synthetic is None else synthetic["X"][i]
         for gamma in method_gammas(role, gammas):
+            rng = None if rng_for_replicate is None else rng_for_replicate(int(rep))
             records.append(
-                _fit_one(train["X"][i], train["y"], rows, make_model, role, gamma)
+                _fit_one(train["X"][i], train["y"], rows, make_model, role, gamma, rng, test_X)
                 if not prior_error
                 else {"error": f"generator: {prior_error}"}
             )
             records[-1].update(replicate=int(rep), gamma=float(gamma))
-    return _stack_fits(records)
+    return _stack_fits(records, test_rows=0 if test_X is None else len(test_X))
 
 
-def fit_at_gamma(X, y, synthetic, make_model, role: Role | str, gamma: float):
+def fit_at_gamma(X, y, synthetic, make_model, role: Role | str, gamma: float, rng=None):
     """Fit one model of a method at one gamma on one replicate; errors propagate."""
     rows, labels, weights = training_set(X, y, gamma=gamma, role=role, synthetic=synthetic)
-    return make_model().fit(rows, labels, sample_weight=weights)
+    return make_model().fit(rows, labels, sample_weight=weights, rng=rng)
 
 
-def _fit_one(X, y, synthetic, make_model, role, gamma) -> dict:
+def _fit_one(X, y, synthetic, make_model, role, gamma, rng, test_X) -> dict:
     start = time.perf_counter()
     try:
-        model = fit_at_gamma(X, y, synthetic, make_model, role, gamma)
+        model = fit_at_gamma(X, y, synthetic, make_model, role, gamma, rng)
+        if model.stores_scores:
+            scores = np.asarray(model.decision_function(test_X), dtype=float)
+            return {"scores": scores, "seconds": time.perf_counter() - start, "error": ""}
     except Exception as err:  # recorded per fit: one failure must not sink a chunk
         log.warning("fit %s gamma=%g failed: %r", Role(role).value, gamma, err)
         return {"error": f"{type(err).__name__}: {err}"}
@@ -97,14 +114,19 @@ def _fit_one(X, y, synthetic, make_model, role, gamma) -> dict:
     }
 
 
-def _stack_fits(records: list[dict]) -> dict[str, np.ndarray]:
+def _stack_fits(records: list[dict], *, test_rows: int) -> dict[str, np.ndarray]:
     width = max((len(r["coef"]) for r in records if "coef" in r), default=0)
+    scored = any("scores" in r for r in records)
+    columns = test_rows if scored else 0
     return {
         "replicate": np.array([r["replicate"] for r in records], dtype=np.int64),
         "gamma": np.array([r["gamma"] for r in records]),
         "intercept": np.array([r.get("intercept", np.nan) for r in records]),
         "coef": np.array([r.get("coef", np.full(width, np.nan)) for r in records]).reshape(
             len(records), width
+        ),
+        "scores": np.array([r.get("scores", np.full(columns, np.nan)) for r in records]).reshape(
+            len(records), columns
         ),
         "n_iter": np.array([r.get("n_iter", -1) for r in records], dtype=np.int64),
         "seconds": np.array([r.get("seconds", np.nan) for r in records]),

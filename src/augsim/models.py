@@ -52,6 +52,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.linalg.lapack import dposv
 from scipy.special import expit
 
+from augsim.flexible_models import FLEXIBLE_MODELS
+
 logger = logging.getLogger(__name__)
 
 SOLVERS = ("newton", "sklearn")
@@ -145,6 +147,10 @@ class LogisticModel:
     #: has population metrics. (A linear model with another loss or a real penalty would need
     #: a projection of its own: it must leave this False.)
     exact_population: ClassVar[bool] = True
+    #: whether the study keeps each fit's test-set scores rather than its coefficients
+    stores_scores: ClassVar[bool] = False
+    #: rank from least to most flexible, for the order of the figures' models
+    flexibility: ClassVar[int] = 0
 
     def __init__(
         self, *, C: float = 1e6, solver: str = "newton", tol: float = 1e-10, max_iter: int = 100
@@ -160,13 +166,24 @@ class LogisticModel:
         if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 1:
             raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
         self.max_iter = int(max_iter)
+        self.threads = 1  # the Newton fit's small linear algebra needs no more
 
     def features(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         """Model features of raw rows: shape (n, d) -> (n, p); the identity here."""
         return X
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
-        """Fit on rows ``X`` (n, d), labels ``y`` (n,) in {0, 1} and weights (n,) >= 0."""
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> Self:
+        """Fit on rows ``X`` (n, d), labels ``y`` (n,) in {0, 1} and weights (n,) >= 0.
+
+        The fit is deterministic: ``rng`` (the interface's random stream) is not used.
+        """
         X, y, s = _check_fit_inputs(X, y, sample_weight)
         F = self.features(X)
         start = time.perf_counter()
@@ -197,31 +214,41 @@ class QuadraticLogisticModel(LogisticModel):
     name: ClassVar[str] = "logistic_quadratic"
     label: ClassVar[str] = "quadratic logistic"
     exact_population: ClassVar[bool] = False  # its score is quadratic in x
+    flexibility: ClassVar[int] = 1
 
     def features(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         """Model features of raw rows: shape (n, d) -> (n, d + d(d+1)/2)."""
         return quadratic_features(X)
 
 
-MODELS: dict[str, type[LogisticModel]] = {
+MODELS: dict[str, type] = {
     LogisticModel.name: LogisticModel,
     QuadraticLogisticModel.name: QuadraticLogisticModel,
+    **{cls.name: cls for cls in FLEXIBLE_MODELS},
 }
 
 
-def make_model(name: str, **params: object) -> LogisticModel:
-    """Build the registered model ``name`` with keyword options ``params`` (see ``PARAMS``)."""
+def make_model(name: str, **params: object):
+    """Build the registered model ``name`` with keyword options ``params`` (the logistic
+    models take ``PARAMS``; the flexible models their scikit-learn estimator's options)."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; valid names: {', '.join(MODELS)}")
-    unknown = sorted(set(params) - set(PARAMS))
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {unknown} for model {name!r}; valid: {PARAMS}")
-    return MODELS[name](**params)
+    if issubclass(MODELS[name], LogisticModel):
+        unknown = sorted(set(params) - set(PARAMS))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {unknown} for model {name!r}; valid: {PARAMS}")
+    try:
+        return MODELS[name](**params)
+    except TypeError as err:  # an option the estimator does not have
+        raise ValueError(f"model {name!r}: {err}") from None
 
 
-def build_model(spec: dict) -> LogisticModel:
-    """The (unfitted) score model of a config entry ``{"name": ..., "params": {...}}``."""
-    return make_model(spec["name"], **(spec.get("params") or {}))
+def build_model(spec: dict, *, threads: int = 1):
+    """The (unfitted) score model of a config entry ``{"name": ..., "params": {...}}``, using
+    ``threads`` threads where it can use several."""
+    model = make_model(spec["name"], **(spec.get("params") or {}))
+    model.threads = threads
+    return model
 
 
 # --- input checks ------------------------------------------------------------------------------

@@ -34,13 +34,15 @@ from augsim.sources import SIMULATED, SourceKind
 
 @dataclass(frozen=True, order=True)
 class Cell:
-    """One fitted combination and the gammas it is fitted at."""
+    """One fitted combination, the gammas it is fitted at and its number of replicates (the
+    first ``replicates`` of the study's)."""
 
     dgp: str
     n: int
     model: str
     method: str
     gammas: tuple[float, ...]
+    replicates: int
 
 
 def method_roles(config: dict) -> dict[str, str]:
@@ -61,6 +63,13 @@ def exact_models(config: dict) -> dict[str, bool]:
     from augsim.models import MODELS
 
     return {key: MODELS[spec["name"]].exact_population for key, spec in config["models"].items()}
+
+
+def stores_scores(config: dict, model: str) -> bool:
+    """Whether fits of ``model`` keep their test-set scores (it has no coefficients)."""
+    from augsim.models import MODELS
+
+    return MODELS[config["models"][model]["name"]].stores_scores
 
 
 def source_kind(config: dict, dgp: str) -> SourceKind:
@@ -96,6 +105,7 @@ def catalogue(config: dict) -> dict:
     for key, spec in config["models"].items():
         model = MODELS[spec["name"]]
         models[key] = {"label": model.label, "exact_population": model.exact_population}
+        models[key]["flexibility"] = model.flexibility
     sources = {}
     for key in config["dgps"]:
         kind = source_kind(config, key)
@@ -109,18 +119,32 @@ def catalogue(config: dict) -> dict:
     }
 
 
+def experiment_replicates(config: dict, experiment: dict) -> int:
+    """An experiment's replicates: its own ``replicates``, else the study's."""
+    return int(experiment.get("replicates", config["replicates"]))
+
+
 def cells(config: dict) -> list[Cell]:
-    """Every fitted cell of the study, gammas merged over the experiments that share it."""
+    """Every fitted cell of the study, gammas and replicates merged over the experiments that
+    share it (the union of the gammas, the most replicates)."""
     gammas: dict[tuple, set[float]] = defaultdict(set)
+    replicates: dict[tuple, int] = defaultdict(int)
     for experiment in config["experiments"].values():
+        count = experiment_replicates(config, experiment)
         for dgp in experiment["dgps"]:
             for n in experiment["n"]:
                 for model in experiment["models"]:
-                    gammas[(dgp, n, model, RAW)].add(0.0)
+                    keys = [(dgp, n, model, RAW)]
+                    gammas[keys[0]].add(0.0)
                     for method in experiment["methods"]:
                         if method != RAW:
-                            gammas[(dgp, n, model, method)].update(map(float, experiment["gammas"]))
-    return sorted(Cell(*key, tuple(sorted(values))) for key, values in gammas.items())
+                            keys.append((dgp, n, model, method))
+                            gammas[keys[-1]].update(map(float, experiment["gammas"]))
+                    for key in keys:
+                        replicates[key] = max(replicates[key], count)
+    return sorted(
+        Cell(*key, tuple(sorted(values)), replicates[key]) for key, values in gammas.items()
+    )
 
 
 def fitted_cells(config: dict) -> list[Cell]:
@@ -172,10 +196,15 @@ def chunks(config: dict) -> range:
     return range(-(-config["replicates"] // config["chunk_size"]))
 
 
-def chunk_replicate_ids(config: dict, chunk: int) -> list[int]:
-    """Replicate indices of chunk ``chunk``."""
-    ids = chunk_replicates(chunk, chunk_size=config["chunk_size"], replicates=config["replicates"])
-    return ids.tolist()
+def chunk_replicate_ids(config: dict, chunk: int, replicates: int | None = None) -> list[int]:
+    """Replicate indices of chunk ``chunk``, of the study's or of the first ``replicates``."""
+    count = config["replicates"] if replicates is None else replicates
+    return chunk_replicates(chunk, chunk_size=config["chunk_size"], replicates=count).tolist()
+
+
+def cell_chunks(config: dict, cell: Cell) -> range:
+    """The chunks holding a cell's replicates (the first ones of the study's chunks)."""
+    return range(-(-cell.replicates // config["chunk_size"]))
 
 
 def evaluation_prevalences(config: dict, n: int) -> dict[str, float]:

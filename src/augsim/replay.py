@@ -29,6 +29,7 @@ from augsim.generators import build_generator
 from augsim.logs import setup_logging
 from augsim.methods import draws_rows, method_gammas
 from augsim.models import build_model
+from augsim.seeds import rng_for
 from augsim.simulate import simulate_replicate
 from augsim.validation import validate_config
 
@@ -45,8 +46,8 @@ def replay(
     Returns one dict per gamma with ``gamma``, ``intercept`` and ``coef``.
     """
     cell = plan.find_cell(config, dgp, n, model, method)
-    if not 0 <= replicate < config["replicates"]:
-        raise ValueError(f"replicate must be in 0..{config['replicates'] - 1}, got {replicate}")
+    if not 0 <= replicate < cell.replicates:
+        raise ValueError(f"replicate must be in 0..{cell.replicates - 1}, got {replicate}")
     truth = build_dgp(config["dgps"][dgp])
     n0, n1 = class_sizes(n, config["imbalance_ratio"])
     scenario = f"{dgp}/n{n}"
@@ -71,11 +72,20 @@ def replay(
         log.info("%s drew %s synthetic rows", method, synthetic.shape)
     results = []
     for gamma in method_gammas(role, cell.gammas):
+        rng = rng_for(config["seed"], "fit", scenario, model, replicate)  # as fit_models
         fitted = fit_at_gamma(
-            X, y, synthetic, lambda: build_model(config["models"][model]), role, gamma
+            X, y, synthetic, lambda: build_model(config["models"][model]), role, gamma, rng
         )
-        results.append({"gamma": gamma, "intercept": fitted.intercept_, "coef": fitted.coef_})
+        results.append({"gamma": gamma, "model": fitted} | _parameters(fitted))
     return results
+
+
+def _parameters(fitted) -> dict:
+    """A linear fit's intercept and coefficients (NaN and none for a flexible model)."""
+    return {
+        "intercept": getattr(fitted, "intercept_", np.nan),
+        "coef": getattr(fitted, "coef_", np.empty(0)),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -180,6 +180,11 @@ def _check_experiment(config: dict, name: str, experiment: dict) -> None:
             class_sizes(n, config["imbalance_ratio"])
         except ValueError as err:
             raise ValueError(f"{where}.n: {err}") from None
+    count = experiment.get("replicates", config["replicates"])
+    if count > config["replicates"]:
+        raise ValueError(
+            f"{where}.replicates = {count} exceeds the study's replicates ({config['replicates']})"
+        )
     for key in ("dgps", "models", "methods", "n", "gammas"):
         if len(set(map(str, experiment[key]))) != len(experiment[key]):
             raise ValueError(f"{where}.{key} has duplicates: {experiment[key]}")

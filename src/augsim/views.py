@@ -400,3 +400,53 @@ def mean_interval(values: pd.Series, *, level: float = 0.95) -> tuple[float, tup
     quantile = stats.t.ppf(0.5 + level / 2, len(values) - 1)
     half = quantile * values.std(ddof=1) / np.sqrt(len(values))
     return mean, (mean - half, mean + half)
+
+
+FLEXIBLE_COLUMNS = [
+    "dgp", "n", "model", "model_label", "flexibility", "source", "method", "gamma", "metric",
+    "diff_mean", "diff_ci_low", "diff_ci_high", "test_se", "n_ok", "n_failed",
+]  # fmt: skip
+
+
+def flexible_gains(
+    summary: pd.DataFrame,
+    test_errors: pd.DataFrame,
+    *,
+    spec: Mapping,
+    experiments: Mapping,
+    catalogue: Mapping,
+) -> pd.DataFrame:
+    """Each model's paired gain over raw at every gamma of an experiment, per DGP and metric,
+    with its 95% interval over replicates and the test set's own Monte Carlo error
+    (``test_se``, :mod:`augsim.mc_error`); the rows of ``method == raw`` hold raw's regret
+    (``diff_*`` columns: the mean regret and its interval) instead. Models are ordered from least
+    to most flexible (their declared ``flexibility``), each on its own metric source.
+    """
+    experiment = experiment_of(spec, experiments)
+    n = shown_n(experiment)
+    order = sorted(experiment["models"], key=lambda m: catalogue["models"][m]["flexibility"])
+    frames = []
+    for dgp in experiment["dgps"]:
+        for model in order:
+            rows = cells(
+                summary, dgps=[dgp], model=model, ns=[n],
+                methods=compared_methods(experiment, catalogue), gammas=experiment["gammas"],
+                source=source_of(catalogue, dgp, model),
+            )  # fmt: skip
+            raw = rows["method"] == RAW
+            gains = rows[~raw & (rows["gamma"] > 0)]
+            regret = rows[raw].assign(
+                diff_mean=rows["regret_mean"], diff_ci_low=rows["regret_ci_low"],
+                diff_ci_high=rows["regret_ci_high"],
+            )  # fmt: skip
+            info = catalogue["models"][model]
+            frames.append(
+                pd.concat([regret, gains]).assign(
+                    model_label=info["label"], flexibility=info["flexibility"]
+                )
+            )
+    table = pd.concat(frames, ignore_index=True)
+    errors = test_errors.assign(gamma=test_errors["gamma"].astype(float).round(_DIGITS))
+    keys = ["dgp", "n", "model", "method", "gamma", "metric"]
+    table = table.merge(errors[[*keys, "test_se"]], on=keys, how="left")
+    return table[FLEXIBLE_COLUMNS]

@@ -65,7 +65,7 @@ def all_metrics():
     return [
         metrics_path(cell.dgp, cell.n, cell.model, cell.method, chunk)
         for cell in plan.fitted_cells(config)
-        for chunk in plan.chunks(config)
+        for chunk in plan.cell_chunks(config, cell)
     ]
 
 
@@ -100,6 +100,13 @@ def test_input(wildcards):
     return []
 
 
+def scored_test_input(wildcards):
+    """The test set, for a model whose fits keep their test scores instead of coefficients."""
+    if plan.stores_scores(config, wildcards.model):
+        return test_input(wildcards)
+    return []
+
+
 def bayes_input(wildcards):
     """The source's Bayes reference, where it has a population."""
     if plan.source_kind(config, wildcards.dgp).has_population:
@@ -114,11 +121,20 @@ def population_spec(wildcards):
     return None
 
 
-def cell_gammas(wildcards):
-    cell = plan.find_cell(
+def wildcard_cell(wildcards):
+    return plan.find_cell(
         config, wildcards.dgp, wildcards.n, wildcards.model, wildcards.method
     )
-    return list(cell.gammas)
+
+
+def cell_gammas(wildcards):
+    return list(wildcard_cell(wildcards).gammas)
+
+
+def cell_replicate_ids(wildcards):
+    """The replicates of the job's chunk that its cell fits."""
+    cell = wildcard_cell(wildcards)
+    return plan.chunk_replicate_ids(config, int(wildcards.chunk), cell.replicates)
 
 
 def replicate_ids(chunk):

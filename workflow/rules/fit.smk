@@ -2,6 +2,7 @@ rule fit_models:
     input:
         train=train_path("{dgp}", "{n}", "{chunk}"),
         synthetic=synthetic_input,
+        test=scored_test_input,
         code=code("fit_models"),
     output:
         fit_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
@@ -19,5 +20,7 @@ rule fit_models:
         model=lambda wildcards: config["models"][wildcards.model],
         role=lambda wildcards: plan.method_role(config, wildcards.method),
         gammas=cell_gammas,
+        replicate_ids=cell_replicate_ids,
+        seed=config["seed"],
     script:
         "../../scripts/fit_models.py"
