@@ -15,6 +15,7 @@ def main(smk) -> None:
         io.read_table(smk.input.summary),
         io.read_table(smk.input.replicates),
         io.read_table(smk.input.population),
+        io.read_tables(smk.input.test_errors),
     )
     table = claims.claims_table(
         tables, smk.params.claims, smk.params.experiments, smk.params.catalogue

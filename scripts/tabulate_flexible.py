@@ -3,8 +3,6 @@
 import logging
 from pathlib import Path
 
-import pandas as pd
-
 from augsim import io, tables, views
 from augsim.runtime import rule_script
 
@@ -13,10 +11,9 @@ log = logging.getLogger("tabulate_flexible")
 
 @rule_script
 def main(smk) -> None:
-    errors = pd.concat([io.read_table(path) for path in smk.input.errors], ignore_index=True)
     table = views.flexible_gains(
         io.read_table(smk.input.summary),
-        errors,
+        io.read_tables(smk.input.errors),
         spec=smk.params.spec,
         experiments=smk.params.experiments,
         catalogue=smk.params.catalogue,

@@ -509,14 +509,16 @@ def plot_flexible_models(
     handles.append(Line2D([], [], color="0.85", lw=6))
     names.append("±2 test-set Monte Carlo SE")
     fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 6))
-    first = table.iloc[0]
-    replicates = int(table.loc[table["method"] != RAW, "n_ok"].max())
+    counts = table.loc[table["method"] != RAW, "n_ok"]
+    low, high = int(counts.min()), int(counts.max())
+    replicates = f"{low}" if low == high else f"{low} to {high}"
     _suptitle(
         fig,
-        f"Does augmentation help a flexible model? — n = {first['n']}, {replicates} replicates",
-        f"paired gain over raw at $\\gamma$ = {', '.join(f'{g:g}' for g in gammas)} (left to "
-        "right in each method's line), 95% intervals; test-set metric unless the model has "
-        "exact ones; training prevalence",
+        f"Does augmentation help a flexible model? — n = {table['n'].iloc[0]}, "
+        f"{replicates} replicates",
+        f"paired gain over raw, $\\gamma$ = {', '.join(f'{g:g}' for g in gammas)} left to right "
+        "per method, 95% intervals;\ntest-set metric, exact for linear scores; training "
+        "prevalence",
     )
     return fig
 

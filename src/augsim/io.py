@@ -112,6 +112,14 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=False, na_values=["NaN"])
 
 
+def read_tables(paths: Sequence[str | os.PathLike]) -> pd.DataFrame:
+    """Read and stack tables of one layout (:func:`read_table`); no paths give an empty one."""
+    import pandas as pd
+
+    frames = [read_table(path) for path in paths]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def read_rows(path: str | os.PathLike) -> list[dict[str, str]]:
     """Read a CSV table as dict rows of strings (no pandas)."""
     with open(path, newline="") as handle:

@@ -209,8 +209,12 @@ def cell_chunks(config: dict, cell: Cell) -> range:
 
 def evaluation_prevalences(config: dict, n: int) -> dict[str, float]:
     """The prevalences a fit of training size ``n`` is evaluated at, by label."""
-    training = training_prevalence(config["imbalance_ratio"], n)
-    return labelled_prevalences(training, config["extra_prevalences"])
+    return labelled_prevalences(study_prevalence(config, n), config["extra_prevalences"])
+
+
+def study_prevalence(config: dict, n: int) -> float:
+    """The training (deployment) prevalence n1 / n of training size ``n``."""
+    return training_prevalence(config["imbalance_ratio"], n)
 
 
 def bayes_prevalences(config: dict, dgp: str) -> list[float]:
@@ -267,3 +271,51 @@ def population_generators(config: dict) -> dict[str, dict]:
 def draws_rows(config: dict, method: str) -> bool:
     """Whether ``method`` fits on synthetic rows (it is a generator of some role)."""
     return methods.draws_rows(method_role(config, method))
+
+
+#: the figures and claims that show each model's gains next to the test set's own error
+TEST_ERROR_USERS = (("figures", "flexible_models"), ("claims", "flexible_gains"))
+#: replicates whose paired differences the test-set error is averaged over (the first ones)
+TEST_ERROR_REPLICATES = 5
+
+
+def test_error_cells(config: dict) -> list[tuple[str, int, str]]:
+    """The (data source, n, model) triples whose paired differences need the test set's own
+    Monte Carlo error: those of the experiments of :data:`TEST_ERROR_USERS`, at their largest
+    n, for the models scored on the test set only."""
+    from augsim.sources import EMPIRICAL, shown_source
+
+    triples = []
+    for section, name in TEST_ERROR_USERS:
+        if name not in config[section]:
+            continue
+        experiment = config["experiments"][config[section][name]["experiment"]]
+        for dgp in experiment["dgps"]:
+            for model in experiment["models"]:
+                source = shown_source(
+                    exact_model=exact_models(config)[model],
+                    has_population=source_kind(config, dgp).has_population,
+                )
+                if source == EMPIRICAL:
+                    triples.append((dgp, int(max(experiment["n"])), model))
+    return unique(triples)
+
+
+def test_error_methods(config: dict, dgp: str, n: int, model: str) -> list[str]:
+    """Raw first, then every other method with fits of its own on (dgp, n, model)."""
+    fitted = [
+        cell.method
+        for cell in fitted_cells(config)
+        if (cell.dgp, cell.n, cell.model) == (dgp, int(n), model) and cell.method != RAW
+    ]
+    return [RAW, *fitted]
+
+
+def test_error_replicates(config: dict, dgp: str, n: int, model: str) -> list[int]:
+    """The replicates the test-set error is averaged over: the first of the first chunk that
+    every method of the triple fits."""
+    fewest = min(
+        find_cell(config, dgp, n, model, method).replicates
+        for method in test_error_methods(config, dgp, n, model)
+    )
+    return chunk_replicate_ids(config, 0, fewest)[:TEST_ERROR_REPLICATES]

@@ -147,3 +147,36 @@ def discrepancy_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def flexible_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
+    """The flexible-model table (:func:`augsim.views.flexible_gains`) as Markdown, one section
+    per DGP and metric: raw's regret per model, then each method's gain over raw at every gamma
+    next to the test set's own Monte Carlo error of that gain."""
+
+    def interval(row) -> str:
+        return f"{row.diff_mean:+.4f} ({row.diff_ci_low:+.4f} to {row.diff_ci_high:+.4f})"
+
+    lines = []
+    for (dgp, metric), group in table.groupby(["dgp", "metric"], sort=False):
+        raw = group[group["method"] == RAW]
+        gains = group[group["method"] != RAW]
+        lines += [
+            f"### {dgp}, {metric} (n = {group['n'].iloc[0]})",
+            "",
+            "| model | metric source | regret of raw (95% CI) |",
+            "| --- | --- | --- |",
+            *(f"| {r.model_label} | {r.source} | {interval(r)} |" for r in raw.itertuples()),
+            "",
+            "| model | method | gamma | gain over raw (95% CI) | test-set SE of the gain | "
+            "replicates | failed |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for row in gains.itertuples():
+            error = "exact metric" if pd.isna(row.test_se) else f"{row.test_se:.4f}"
+            lines.append(
+                f"| {row.model_label} | {labels.get(row.method, row.method)} | {row.gamma:g} "
+                f"| {interval(row)} | {error} | {row.n_ok} | {row.n_failed} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

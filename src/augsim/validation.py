@@ -44,6 +44,8 @@ FIGURE_NEEDS: dict[str, Needs] = {
     "population": Needs(),
     # the discrepancy part is measured against the truth sampler and the weighting-only method
     "discrepancies": Needs(roles=(Role.TRUTH, Role.WEIGHTING), spec_gamma=True),
+    "flexible_models": Needs(),
+    "flexible_rate": Needs(sizes=2),
 }
 CLAIM_NEEDS: dict[str, Needs] = {
     "population_invariance": Needs(weight_curves=("dgp", "control")),
@@ -56,6 +58,7 @@ CLAIM_NEEDS: dict[str, Needs] = {
     "discrepancy_limits": Needs(
         roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True, spec_gamma=True
     ),
+    "flexible_gains": Needs(),
 }
 
 
@@ -207,11 +210,15 @@ def _check_spec(config: dict, where: str, spec: dict, needs: Needs) -> None:
     if name not in config["experiments"]:
         raise ValueError(f"{where}.experiment = {name!r} is not defined in experiments")
     experiment = config["experiments"][name]
-    for dgp in spec.get("dgps", [spec["dgp"]] if "dgp" in spec else []):
+    for dgp in spec.get("dgps", [spec[key] for key in ("dgp", "control") if key in spec]):
         if dgp not in experiment["dgps"]:
             raise ValueError(f"{where}: DGP {dgp!r} is not in experiment {name!r}")
-    if spec["model"] not in experiment["models"]:
-        raise ValueError(f"{where}: model {spec['model']!r} is not in experiment {name!r}")
+    for key in ("model", "control_model"):
+        if key in spec and spec[key] not in experiment["models"]:
+            raise ValueError(f"{where}: model {spec[key]!r} is not in experiment {name!r}")
+    for model in spec.get("models", []):
+        if model not in experiment["models"]:
+            raise ValueError(f"{where}: model {model!r} is not in experiment {name!r}")
     _check_needs(config, where, spec, experiment, needs)
     if "degree" in spec:
         _check_degrees(config, where, experiment, spec["degree"])

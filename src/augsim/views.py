@@ -446,7 +446,10 @@ def flexible_gains(
                 )
             )
     table = pd.concat(frames, ignore_index=True)
-    errors = test_errors.assign(gamma=test_errors["gamma"].astype(float).round(_DIGITS))
     keys = ["dgp", "n", "model", "method", "gamma", "metric"]
-    table = table.merge(errors[[*keys, "test_se"]], on=keys, how="left")
+    if test_errors.empty:  # every model of the experiment is scored exactly
+        table = table.assign(test_se=np.nan)
+    else:
+        errors = test_errors.assign(gamma=test_errors["gamma"].astype(float).round(_DIGITS))
+        table = table.merge(errors[[*keys, "test_se"]], on=keys, how="left")
     return table[FLEXIBLE_COLUMNS]

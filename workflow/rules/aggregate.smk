@@ -61,6 +61,7 @@ rule check_claims:
         summary=f"{RESULTS}/tables/summary.csv",
         replicates=f"{RESULTS}/tables/replicates.csv",
         population=f"{RESULTS}/tables/population.csv",
+        test_errors=all_test_errors(),
         code=code("check_claims"),
     output:
         csv=f"{RESULTS}/claims.csv",

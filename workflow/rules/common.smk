@@ -78,6 +78,8 @@ def all_targets():
     tables = ["summary", "population"]
     if "discrepancies" in config["figures"]:
         tables.append("discrepancies")
+    if "flexible_models" in config["figures"]:
+        tables.append("flexible")
     return [
         *(f"{RESULTS}/tables/{table}.csv" for table in tables),
         f"{RESULTS}/claims.md",
@@ -153,3 +155,25 @@ def figure_params(figure):
         "dgps": config["dgps"],
         "catalogue": CATALOGUE,
     }
+
+
+def test_error_path(dgp, n, model):
+    return f"{RESULTS}/test_error/{dgp}_n{n}_{model}.csv"
+
+
+def all_test_errors():
+    return [test_error_path(*triple) for triple in plan.test_error_cells(config)]
+
+
+def test_error_methods(wildcards):
+    return plan.test_error_methods(
+        config, wildcards.dgp, int(wildcards.n), wildcards.model
+    )
+
+
+def test_error_fits(wildcards):
+    """The first chunk of each method's fits, raw first (as test_error_methods)."""
+    return [
+        fit_path(wildcards.dgp, wildcards.n, wildcards.model, method, 0)
+        for method in test_error_methods(wildcards)
+    ]

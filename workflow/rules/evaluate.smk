@@ -24,3 +24,32 @@ rule evaluate_models:
         ),
     script:
         "../../scripts/evaluate_models.py"
+
+
+# The test set's own Monte Carlo error of the paired differences of models scored on it.
+rule estimate_test_error:
+    input:
+        fits=test_error_fits,
+        test=test_input,
+        code=code("estimate_test_error"),
+    output:
+        test_error_path("{dgp}", "{n}", "{model}"),
+    log:
+        f"{LOGS}/estimate_test_error/{{dgp}}_n{{n}}_{{model}}.log",
+    benchmark:
+        f"{BENCHMARKS}/estimate_test_error/{{dgp}}_n{{n}}_{{model}}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    params:
+        methods=test_error_methods,
+        model=lambda wildcards: config["models"][wildcards.model],
+        replicates=lambda wildcards: plan.test_error_replicates(
+            config, wildcards.dgp, int(wildcards.n), wildcards.model
+        ),
+        prevalence=lambda wildcards: plan.study_prevalence(config, int(wildcards.n)),
+    script:
+        "../../scripts/estimate_test_error.py"

@@ -9,6 +9,9 @@ localrules:
     plot_population,
     plot_discrepancies,
     tabulate_discrepancies,
+    tabulate_flexible,
+    plot_flexible_models,
+    plot_flexible_rate,
 
 
 rule plot_well_specified:
@@ -180,3 +183,69 @@ rule plot_discrepancies:
         figure_params("discrepancies"),
     script:
         "../../scripts/plot_discrepancies.py"
+
+
+rule tabulate_flexible:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+        errors=all_test_errors(),
+        code=code("tabulate_flexible"),
+    output:
+        csv=f"{RESULTS}/tables/flexible.csv",
+        md=report(
+            f"{RESULTS}/tables/flexible.md",
+            caption="../report/flexible_table.rst",
+            category="Tables",
+        ),
+    log:
+        f"{LOGS}/tabulate_flexible.log",
+    conda:
+        ENV
+    params:
+        spec=config["figures"].get("flexible_models", {}),
+        experiments=config["experiments"],
+        catalogue=CATALOGUE,
+    script:
+        "../../scripts/tabulate_flexible.py"
+
+
+rule plot_flexible_models:
+    input:
+        flexible=f"{RESULTS}/tables/flexible.csv",
+        code=code("plot_flexible_models"),
+    output:
+        report(
+            figure_paths("flexible_models")[0],
+            caption="../report/flexible_models.rst",
+            category="Figures",
+        ),
+        figure_paths("flexible_models")[1],
+    log:
+        f"{LOGS}/plot_flexible_models.log",
+    conda:
+        ENV
+    params:
+        figure_params("flexible_models"),
+    script:
+        "../../scripts/plot_flexible_models.py"
+
+
+rule plot_flexible_rate:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+        code=code("plot_flexible_rate"),
+    output:
+        report(
+            figure_paths("flexible_rate")[0],
+            caption="../report/flexible_rate.rst",
+            category="Figures",
+        ),
+        figure_paths("flexible_rate")[1],
+    log:
+        f"{LOGS}/plot_flexible_rate.log",
+    conda:
+        ENV
+    params:
+        figure_params("flexible_rate"),
+    script:
+        "../../scripts/plot_flexible_rate.py"
