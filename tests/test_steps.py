@@ -256,8 +256,12 @@ def test_tables_take_the_raw_rows_at_gamma_zero():
         {"dgp": "d", "n": 10, "model": "m", "method": ["raw", "raw", "smote"],
          "gamma": [0.0, 0.0, 1.0], "replicate": [0, 1, 0], "value": [0.7, 0.8, 0.9]}
     )  # fmt: skip
-    cells = [{"dgp": "d", "n": 10, "model": "m", "method": "smote"}]
+    cells = [{"dgp": "d", "n": 10, "model": "m", "method": "smote", "replicates": 2}]
     both = tables.with_gamma_zero(rows, cells)
     zero = both[(both["method"] == "smote") & (both["gamma"] == 0.0)]
     assert zero["value"].tolist() == [0.7, 0.8] and zero["replicate"].tolist() == [0, 1]
     assert len(both) == 5
+    # a cell of fewer replicates than raw's takes only its own (the first ones)
+    cells[0]["replicates"] = 1
+    zero = tables.with_gamma_zero(rows, cells).query("method == 'smote' and gamma == 0")
+    assert zero["replicate"].tolist() == [0]

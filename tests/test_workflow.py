@@ -51,13 +51,17 @@ def ci_run(tmp_path_factory):
     return workdir
 
 
+def _ci_config() -> dict:
+    return yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
+
+
 def test_every_figure_and_table_exists(ci_run):
     results = ci_run / "results" / "ci"
     for figure in FIGURES:
         for ext in ("pdf", "png"):
             path = results / "figures" / f"{figure}.{ext}"
             assert path.stat().st_size > 1000, path
-    for table in ("replicates", "summary", "failures", "population"):
+    for table in ("replicates", "summary", "failures", "population", "discrepancies", "flexible"):
         assert (results / "tables" / f"{table}.csv").exists()
 
 
@@ -71,16 +75,23 @@ def test_replicate_table_has_documented_columns_and_ranges(ci_run):
     # Bayes is optimal among all scores at the population level
     population = table[table["source"] == "population"]
     assert (population["regret"] > -1e-9).all()
-    # four replicates of every cell, each evaluated at two prevalences
-    counts = table.groupby(["dgp", "n", "model", "method", "gamma", "source", "metric"]).size()
-    assert (counts == 4 * 2).all()
+    # every replicate of every cell (its experiment's count), each at two prevalences
+    counts = table.groupby(["dgp", "n", "model", "method", "source", "metric"]).size()
+    for (dgp, n, model, method, *_), count in counts.items():
+        cell = plan.find_cell(_ci_config(), dgp, n, model, method)
+        assert count == cell.replicates * len(cell.gammas) * 2, (dgp, n, model, method)
 
 
 def test_summary_pairs_every_method_with_raw(ci_run):
     summary = pd.read_csv(ci_run / "results" / "ci" / "tables" / "summary.csv")
     raw = summary[summary["method"] == "raw"]
     assert (raw["diff_mean"] == 0).all()
-    assert (summary["n_ok"] == 4).all() and (summary["n_failed"] == 0).all()
+    assert (summary["n_failed"] == 0).all()
+    for row in summary.itertuples():
+        assert (
+            row.n_ok
+            == plan.find_cell(_ci_config(), row.dgp, row.n, row.model, row.method).replicates
+        )
     assert (summary["ci_low"] <= summary["mean"]).all()
     assert (summary["mean"] <= summary["ci_high"]).all()
 
@@ -104,8 +115,9 @@ def test_generator_parameter_change_reruns_only_that_generator(ci_run):
     assert per_chunk <= rules
     # the population curves do not depend on SMOTE's k, so neither does their figure
     downstream = {f"plot_{f}" for f in FIGURES if f != "population"}
-    tables = {"aggregate_results", "tabulate_discrepancies", "check_claims"}
-    assert rules - per_chunk == {*tables, "all", *downstream}
+    # SMOTE's fits of the flexible models also change their test-set error
+    tables = {"aggregate_results", "tabulate_discrepancies", "tabulate_flexible", "check_claims"}
+    assert rules - per_chunk == {*tables, "estimate_test_error", "all", *downstream}
 
 
 @contextlib.contextmanager
@@ -134,8 +146,8 @@ def test_editing_the_generators_reruns_augmentation_and_what_follows_only(ci_run
     assert "Updated input files: src/augsim/generators.py" in output
     # the population curves use the generators' limits too; nothing simulates again
     assert rules == {"augment_data", "fit_models", "evaluate_models", "population_curves",
-                     "aggregate_results", "tabulate_discrepancies", "check_claims", "all",
-                     *PLOTS}  # fmt: skip
+                     "estimate_test_error", "aggregate_results", "tabulate_discrepancies",
+                     "tabulate_flexible", "check_claims", "all", *PLOTS}  # fmt: skip
     for rule, wildcards in jobs:
         if rule in ("fit_models", "evaluate_models"):  # only fits on synthetic rows
             assert wildcards["method"] not in ("raw", "reweight"), (rule, wildcards)
@@ -151,7 +163,7 @@ def test_editing_the_views_reruns_the_figures_and_the_claims(ci_run):
     # figures, claims and the discrepancy table read their selections from one module of views
     with edited(ci_run / "src" / "augsim" / "views.py"):
         rules, _, _ = _rerun_rules(ci_run)
-    assert rules == {*PLOTS, "tabulate_discrepancies", "check_claims", "all"}
+    assert rules == {*PLOTS, "tabulate_discrepancies", "tabulate_flexible", "check_claims", "all"}
 
 
 def test_touching_every_module_reruns_nothing(ci_run):

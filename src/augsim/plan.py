@@ -159,7 +159,8 @@ def gamma_zero_cells(config: dict) -> list[dict]:
     """The cells of methods other than raw at gamma 0, whose rows are the raw fit's."""
     roles = method_roles(config)
     return [
-        {"dgp": cell.dgp, "n": cell.n, "model": cell.model, "method": cell.method}
+        {"dgp": cell.dgp, "n": cell.n, "model": cell.model, "method": cell.method,
+         "replicates": cell.replicates}
         for cell in cells(config)
         if 0.0 in cell.gammas and roles[cell.method] != str(methods.Role.UNAUGMENTED)
     ]

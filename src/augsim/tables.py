@@ -43,12 +43,15 @@ def with_paired_difference(replicates: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_gamma_zero(replicates: pd.DataFrame, cells: list[dict]) -> pd.DataFrame:
-    """``replicates`` plus, for each cell ``{dgp, n, model, method}``, the raw fit's rows as that
-    method's rows at gamma 0: there a method adds nothing, so its fit is the raw fit."""
+    """``replicates`` plus, for each cell ``{dgp, n, model, method, replicates}``, the raw fit's
+    rows of the cell's replicates (the first ones) as that method's rows at gamma 0: there a
+    method adds nothing, so its fit is the raw fit."""
     if not cells:
         return replicates
     raw = replicates[replicates["method"] == RAW].drop(columns="method")
-    copies = raw.merge(pd.DataFrame(cells), on=["dgp", "n", "model"], validate="many_to_many")
+    wanted = pd.DataFrame(cells).rename(columns={"replicates": "cell_replicates"})
+    copies = raw.merge(wanted, on=["dgp", "n", "model"], validate="many_to_many")
+    copies = copies[copies["replicate"] < copies["cell_replicates"]]
     return pd.concat([replicates, copies[replicates.columns]], ignore_index=True)
 
 

@@ -1,0 +1,265 @@
+"""The flexible-model experiment: the test set's own Monte Carlo error (against independent test
+sets), the gain table, figures 8 and 9, the flexible_gains claim and its control, and the plan
+of its test-error jobs."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from augsim import claims, figures, mc_error, plan, tables, views
+from augsim.dgps import make_dgp
+from augsim.metrics import METRIC_NAMES, score_metrics_at
+from augsim.seeds import rng_for
+from augsim.validation import check_config
+
+SHARED = make_dgp("gaussian_shared", dim=2, shift=1.5)
+PREVALENCE = 1 / 21
+
+
+def _linear_scores(X):
+    """Two different linear scores: their paired difference is not zero on any test set."""
+    return X @ np.array([1.0, 0.0]), X @ np.array([1.0, 0.6])
+
+
+def test_fold_labels_spread_each_class_evenly():
+    y = np.r_[np.zeros(103), np.ones(27)].astype(int)
+    groups = mc_error.fold_labels(y, folds=10)
+    for label in (0, 1):
+        counts = np.bincount(groups[y == label], minlength=10)
+        assert counts.max() - counts.min() <= 1
+
+
+def test_paired_error_matches_the_spread_over_independent_test_sets():
+    """The jackknife error of one test set is the spread of the paired difference over fresh
+    test sets of the same size, within the error of a 200-set standard deviation."""
+    rows = 1000
+    differences, jackknife = [], []
+    for k in range(200):
+        X, y = SHARED.sample(rows, rows, rng_for(k, "test"))
+        a, b = _linear_scores(X)
+        (ma,), (mb,) = score_metrics_at(y, a, [PREVALENCE]), score_metrics_at(y, b, [PREVALENCE])
+        differences.append([ma[m] - mb[m] for m in METRIC_NAMES])
+        if k < 20:
+            se = mc_error.paired_test_error(y, a, b, PREVALENCE)
+            jackknife.append([se[m] for m in METRIC_NAMES])
+    spread = np.std(differences, axis=0, ddof=1)
+    estimate = np.mean(jackknife, axis=0)
+    assert np.all(spread > 0)
+    np.testing.assert_allclose(estimate, spread, rtol=0.3)
+
+
+def test_paired_error_of_a_fit_with_itself_is_zero_and_of_a_shifted_score_too():
+    """The control: equal rankings have no error; a different ranking has some."""
+    X, y = SHARED.sample(500, 500, rng_for(0, "test"))
+    a, b = _linear_scores(X)
+    assert all(v == 0.0 for v in mc_error.paired_test_error(y, a, 3 * a + 1, PREVALENCE).values())
+    assert all(v > 0.0 for v in mc_error.paired_test_error(y, a, b, PREVALENCE).values())
+
+
+def test_test_set_errors_average_over_the_replicates_both_sides_have():
+    X, y = SHARED.sample(300, 300, rng_for(1, "test"))
+    a, b = _linear_scores(X)
+    raw = {0: a, 1: a}
+    by_method = {"smote": {(0, 1.0): b, (1, 1.0): b, (2, 1.0): b}}  # replicate 2 lacks raw
+    rows = mc_error.test_set_errors(
+        {"y": y}, raw, by_method, prevalence=PREVALENCE, replicates=[0, 1, 2]
+    )
+    one = mc_error.paired_test_error(y, b, a, PREVALENCE)
+    assert [row["metric"] for row in rows] == list(METRIC_NAMES)
+    for row in rows:
+        assert row["replicates"] == 2
+        assert row["test_se"] == pytest.approx(one[row["metric"]])
+
+
+# ---------------------------------------------------------------------------------------------
+# The gain table, its figures and its claim on a summary built here
+# ---------------------------------------------------------------------------------------------
+
+MODELS = {
+    "linear": {"label": "logistic", "exact_population": True, "flexibility": 0},
+    "boost": {"label": "gradient boosting", "exact_population": False, "flexibility": 2},
+}
+EXPERIMENTS = {
+    "flexible": {
+        "dgps": ["shared", "hetero"],
+        "n": [420],
+        "models": ["boost", "linear"],  # not in flexibility order: the table orders them
+        "methods": ["oracle", "reweight"],
+        "gammas": [0.0, 1.0, 2.0],
+    },
+    "rate": {
+        "dgps": ["shared"],
+        "n": [100, 200, 400],
+        "models": ["linear", "boost"],
+        "methods": [],
+        "gammas": [1.0],
+    },
+}
+CATALOGUE = {
+    "roles": {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth"},
+    "labels": {"raw": "raw", "reweight": "reweight", "oracle": "oracle"},
+    "generator_names": {"oracle": "oracle"},
+    "models": MODELS,
+    "dgps": {dgp: {"kind": "simulated", "has_population": True} for dgp in ("shared", "hetero")},
+}
+SPEC = {"experiment": "flexible"}
+CLAIM = {"experiment": "flexible", "control": "hetero", "control_model": "linear"}
+
+
+def _gain(dgp, model, method, gamma, boost_gain):
+    """Linear on hetero gains 0.02 per gamma; boost gains ``boost_gain`` per gamma."""
+    if method == "raw":
+        return 0.0
+    per_gamma = boost_gain if model == "boost" else (0.02 if dgp == "hetero" else 0.0)
+    return per_gamma * gamma
+
+
+def _summary(boost_gain=0.0):
+    rows = []
+    for experiment in EXPERIMENTS.values():
+        cells = itertools.product(experiment["dgps"], experiment["n"], experiment["models"])
+        for dgp, n, model in cells:
+            source = "population" if model == "linear" else "empirical"
+            methods = [("raw", 0.0), *itertools.product(experiment["methods"], [1.0, 2.0])]
+            for (method, gamma), metric in itertools.product(methods, METRIC_NAMES):
+                diff = _gain(dgp, model, method, gamma, boost_gain)
+                regret = (0.5 if model == "boost" else 2.0) / n
+                rows.append({
+                    "dgp": dgp, "n": n, "model": model, "method": method, "gamma": gamma,
+                    "evaluation": "training", "source": source, "metric": metric,
+                    "n_ok": 30, "n_failed": 0, "diff_mean": diff, "diff_ci_low": diff - 0.005,
+                    "diff_ci_high": diff + 0.005, "regret_mean": regret,
+                    "regret_ci_low": 0.9 * regret, "regret_ci_high": 1.1 * regret,
+                })  # fmt: skip
+    return pd.DataFrame(rows).drop_duplicates(
+        subset=["dgp", "n", "model", "method", "gamma", "metric"]
+    )
+
+
+def _test_errors(se=0.001):
+    rows = [
+        {"dgp": dgp, "n": 420, "model": "boost", "method": method, "gamma": gamma,
+         "metric": metric, "test_se": se, "replicates": 5}
+        for dgp, method, gamma, metric in itertools.product(
+            ["shared", "hetero"], ["oracle", "reweight"], [1.0, 2.0], METRIC_NAMES
+        )
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _table(boost_gain=0.0, se=0.001):
+    return views.flexible_gains(
+        _summary(boost_gain), _test_errors(se), spec=SPEC, experiments=EXPERIMENTS,
+        catalogue=CATALOGUE,
+    )  # fmt: skip
+
+
+def test_gain_table_orders_models_by_flexibility_and_joins_the_test_error():
+    table = _table(boost_gain=0.01)
+    assert list(dict.fromkeys(table["model"])) == ["linear", "boost"]
+    boost = table[(table["model"] == "boost") & (table["method"] != "raw")]
+    assert (boost["test_se"] == 0.001).all() and (boost["source"] == "empirical").all()
+    linear = table[(table["model"] == "linear") & (table["method"] != "raw")]
+    assert linear["test_se"].isna().all() and (linear["source"] == "population").all()
+    # raw's rows hold its regret, not a difference from itself
+    raw = table[(table["method"] == "raw") & (table["model"] == "boost")]
+    np.testing.assert_allclose(raw["diff_mean"], 0.5 / 420)
+    gain = table.query("model == 'boost' and method == 'oracle' and gamma == 2")["diff_mean"]
+    np.testing.assert_allclose(gain, 0.02)
+
+
+def test_gain_table_markdown_has_every_gain():
+    table = _table()
+    text = tables.flexible_markdown(table, CATALOGUE["labels"])
+    assert text.count("| gradient boosting | oracle |") == len(METRIC_NAMES) * 2 * 2
+    assert "exact metric" in text and "0.0010" in text
+
+
+@pytest.mark.parametrize(
+    ("boost_gain", "se", "verdict"),
+    [
+        (0.0, 0.001, "holds"),  # no gain
+        (0.01, 0.001, "fails"),  # a gain well beyond both errors
+        (0.01, 0.05, "holds"),  # the same gain inside the test set's own error
+    ],
+)
+def test_flexible_claim(boost_gain, se, verdict):
+    table = _table(boost_gain, se)
+    tables_ = claims.Tables(_summary(boost_gain), None, None, _test_errors(se))
+    rows = pd.DataFrame(claims.flexible_gains(tables_, CLAIM, EXPERIMENTS, CATALOGUE))
+    tested = rows[rows["claim"] == claims.FLEXIBLE]
+    assert len(tested) == 2 * len(METRIC_NAMES)  # per DGP and metric for the flexible model
+    assert set(tested["verdict"]) == {verdict}
+    control = rows[rows["claim"] == claims.FLEXIBLE_CONTROL]
+    assert control["verdict"].tolist() == ["holds"]  # linear on hetero gains
+    assert not table.empty
+
+
+def test_flexible_claim_control_fails_without_a_gain():
+    summary = _summary()
+    summary.loc[summary["model"] == "linear", ["diff_mean", "diff_ci_low", "diff_ci_high"]] = 0.0
+    tables_ = claims.Tables(summary, None, None, _test_errors())
+    rows = pd.DataFrame(claims.flexible_gains(tables_, CLAIM, EXPERIMENTS, CATALOGUE))
+    assert rows.loc[rows["claim"] == claims.FLEXIBLE_CONTROL, "verdict"].tolist() == ["fails"]
+
+
+def test_flexible_models_figure_has_gain_and_regret_panels_per_metric_and_dgp():
+    fig = figures.plot_flexible_models(_table(0.01), spec=SPEC, catalogue=CATALOGUE)
+    assert len(fig.axes) == len(METRIC_NAMES) * 2 * 2
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "AUROC regret of raw — hetero" in titles
+    assert "30 replicates" in fig.get_suptitle()
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["logistic", "gradient boosting"]
+
+
+def test_flexible_rate_figure_fits_each_models_slope():
+    fig = figures.plot_flexible_rate(
+        _summary(), spec={"experiment": "rate", "dgps": ["shared"], "models": ["linear", "boost"]},
+        experiments=EXPERIMENTS, catalogue=CATALOGUE,
+    )  # fmt: skip
+    legend = " | ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert "logistic: slope -1.00" in legend and "gradient boosting: slope -1.00" in legend
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan of the test-error jobs, and the config checks
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ci_config():
+    import yaml
+
+    with open("config/ci.yaml") as handle:
+        return yaml.safe_load(handle)
+
+
+def test_test_error_jobs_cover_the_models_scored_on_the_test_set(ci_config):
+    triples = plan.test_error_cells(ci_config)
+    models = {model for _, _, model in triples}
+    assert models == {"logistic_quadratic", "gradient_boosting", "random_forest", "mlp"}
+    assert plan.test_error_methods(ci_config, "hetero", 210, "mlp")[0] == "raw"
+    assert plan.test_error_replicates(ci_config, "hetero", 210, "mlp") == [0, 1, 2]
+
+
+def test_no_flexible_figure_or_claim_needs_no_test_error(ci_config):
+    del ci_config["figures"]["flexible_models"], ci_config["claims"]["flexible_gains"]
+    assert plan.test_error_cells(ci_config) == []
+
+
+@pytest.mark.parametrize(
+    ("section", "name", "change", "message"),
+    [
+        ("figures", "flexible_rate", {"models": ["logistic", "svm"]}, "model 'svm' is not in"),
+        ("claims", "flexible_gains", {"control": "correlated"}, "DGP 'correlated' is not in"),
+        ("claims", "flexible_gains", {"control_model": "lasso"}, "model 'lasso' is not in"),
+        ("figures", "flexible_rate", {"experiment": "flexible", "dgps": ["hetero"]}, "at least 2"),
+    ],
+)
+def test_bad_flexible_specs_stop_before_any_job(ci_config, section, name, change, message):
+    ci_config[section][name].update(change)
+    with pytest.raises(ValueError, match=message):
+        check_config(ci_config)
