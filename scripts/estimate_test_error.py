@@ -4,6 +4,7 @@ import logging
 
 from augsim import io, mc_error
 from augsim.evaluate import fit_scores, keeps_scores
+from augsim.methods import RAW
 from augsim.models import build_model
 from augsim.runtime import rule_script
 
@@ -23,7 +24,7 @@ def main(smk) -> None:
             for i in range(len(fits["replicate"]))
             if fits["error"][i] == "" and int(fits["replicate"][i]) in smk.params.replicates
         }
-    raw = {replicate: scores for (replicate, _), scores in by_method.pop("raw").items()}
+    raw = {replicate: scores for (replicate, _), scores in by_method.pop(RAW).items()}
     rows = mc_error.test_set_errors(
         test, raw, by_method, prevalence=smk.params.prevalence, replicates=smk.params.replicates
     )

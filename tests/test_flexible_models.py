@@ -131,11 +131,20 @@ def test_the_mlp_score_is_its_log_odds():
         ("random_forest", {"n_trees": 3}, "n_trees"),
         ("mlp", {"alpha": -1.0}, "alpha"),
         ("gradient_boosting", {"max_iter": 0}, "max_iter"),
+        ("mlp", {"activation": "tanh"}, "ReLU"),
     ],
 )
 def test_bad_options_stop_before_any_fit(name, params, message):
     with pytest.raises(ValueError, match=message):
         make_model(name, **params)
+
+
+def test_gradient_boosting_never_stops_early_unless_asked():
+    """scikit-learn's default turns early stopping on above 10,000 rows."""
+    estimator = make_model("gradient_boosting")._estimator(random_state=0)
+    assert estimator.early_stopping is False
+    asked = make_model("gradient_boosting", early_stopping=True)._estimator(random_state=0)
+    assert asked.early_stopping is True
 
 
 def test_importing_the_models_imports_no_scikit_learn():

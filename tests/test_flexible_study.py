@@ -58,19 +58,37 @@ def test_paired_error_of_a_fit_with_itself_is_zero_and_of_a_shifted_score_too():
     assert all(v > 0.0 for v in mc_error.paired_test_error(y, a, b, PREVALENCE).values())
 
 
-def test_test_set_errors_average_over_the_replicates_both_sides_have():
+def test_test_set_error_is_that_of_the_mean_difference_over_replicates():
+    """Replicates whose differences move in opposite directions on the same test rows cancel in
+    the mean: its error is smaller than the mean of the replicates' own errors."""
     X, y = SHARED.sample(300, 300, rng_for(1, "test"))
     a, b = _linear_scores(X)
+    c = X @ np.array([1.0, -0.6])
     raw = {0: a, 1: a}
-    by_method = {"smote": {(0, 1.0): b, (1, 1.0): b, (2, 1.0): b}}  # replicate 2 lacks raw
+    by_method = {"smote": {(0, 1.0): b, (1, 1.0): c, (2, 1.0): b}}  # replicate 2 lacks raw
     rows = mc_error.test_set_errors(
         {"y": y}, raw, by_method, prevalence=PREVALENCE, replicates=[0, 1, 2]
     )
-    one = mc_error.paired_test_error(y, b, a, PREVALENCE)
     assert [row["metric"] for row in rows] == list(METRIC_NAMES)
-    for row in rows:
+    groups = mc_error.fold_labels(y)
+    mean_difference = np.mean(
+        [mc_error.fold_differences(y, s, a, PREVALENCE, groups) for s in (b, c)], axis=0
+    )
+    expected = mc_error.jackknife_se(mean_difference)
+    own = [mc_error.paired_test_error(y, s, a, PREVALENCE) for s in (b, c)]
+    for row, value in zip(rows, expected, strict=True):
         assert row["replicates"] == 2
-        assert row["test_se"] == pytest.approx(one[row["metric"]])
+        assert row["test_se"] == pytest.approx(value)
+        assert row["test_se"] < np.mean([e[row["metric"]] for e in own])
+
+
+def test_jackknife_of_a_mean_is_the_standard_error_of_the_mean():
+    """For a mean, the delete-a-group jackknife is exact: the usual standard error of the
+    group means' mean."""
+    values = np.random.default_rng(3).normal(size=(10, 50))  # 10 groups of 50
+    leave_out = np.array([np.delete(values, k, axis=0).mean() for k in range(10)])
+    group_means = values.mean(axis=1)
+    assert mc_error.jackknife_se(leave_out) == pytest.approx(group_means.std(ddof=1) / np.sqrt(10))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,29 +139,34 @@ def _summary(boost_gain=0.0):
     for experiment in EXPERIMENTS.values():
         cells = itertools.product(experiment["dgps"], experiment["n"], experiment["models"])
         for dgp, n, model in cells:
-            source = "population" if model == "linear" else "empirical"
+            sources = ["empirical", "population"] if model == "linear" else ["empirical"]
             methods = [("raw", 0.0), *itertools.product(experiment["methods"], [1.0, 2.0])]
-            for (method, gamma), metric in itertools.product(methods, METRIC_NAMES):
+            for (method, gamma), metric, source in itertools.product(
+                methods, METRIC_NAMES, sources
+            ):
                 diff = _gain(dgp, model, method, gamma, boost_gain)
                 regret = (0.5 if model == "boost" else 2.0) / n
                 rows.append({
                     "dgp": dgp, "n": n, "model": model, "method": method, "gamma": gamma,
                     "evaluation": "training", "source": source, "metric": metric,
-                    "n_ok": 30, "n_failed": 0, "diff_mean": diff, "diff_ci_low": diff - 0.005,
-                    "diff_ci_high": diff + 0.005, "regret_mean": regret,
-                    "regret_ci_low": 0.9 * regret, "regret_ci_high": 1.1 * regret,
+                    "n_ok": 30, "n_failed": 0, "diff_mean": diff, "diff_se": 0.001,
+                    "diff_ci_low": diff - 0.002, "diff_ci_high": diff + 0.002,
+                    "regret_mean": regret, "regret_ci_low": 0.9 * regret,
+                    "regret_ci_high": 1.1 * regret,
                 })  # fmt: skip
     return pd.DataFrame(rows).drop_duplicates(
-        subset=["dgp", "n", "model", "method", "gamma", "metric"]
+        subset=["dgp", "n", "model", "method", "gamma", "metric", "source"]
     )
 
 
 def _test_errors(se=0.001):
+    """Test-set errors of the flexible model on both DGPs and of the control (linear on hetero)."""
+    pairs = [("shared", "boost"), ("hetero", "boost"), ("hetero", "linear")]
     rows = [
-        {"dgp": dgp, "n": 420, "model": "boost", "method": method, "gamma": gamma,
+        {"dgp": dgp, "n": 420, "model": model, "method": method, "gamma": gamma,
          "metric": metric, "test_se": se, "replicates": 5}
-        for dgp, method, gamma, metric in itertools.product(
-            ["shared", "hetero"], ["oracle", "reweight"], [1.0, 2.0], METRIC_NAMES
+        for (dgp, model), method, gamma, metric in itertools.product(
+            pairs, ["oracle", "reweight"], [1.0, 2.0], METRIC_NAMES
         )
     ]  # fmt: skip
     return pd.DataFrame(rows)
@@ -165,7 +188,8 @@ def test_gain_table_orders_models_by_flexibility_and_joins_the_test_error():
     assert linear["test_se"].isna().all() and (linear["source"] == "population").all()
     # raw's rows hold its regret, not a difference from itself
     raw = table[(table["method"] == "raw") & (table["model"] == "boost")]
-    np.testing.assert_allclose(raw["diff_mean"], 0.5 / 420)
+    np.testing.assert_allclose(raw["regret_mean"], 0.5 / 420)
+    assert raw["diff_mean"].isna().all() and boost["regret_mean"].isna().all()
     gain = table.query("model == 'boost' and method == 'oracle' and gamma == 2")["diff_mean"]
     np.testing.assert_allclose(gain, 0.02)
 
@@ -177,32 +201,56 @@ def test_gain_table_markdown_has_every_gain():
     assert "exact metric" in text and "0.0010" in text
 
 
+def test_a_gain_on_the_test_set_without_its_error_stops_the_table():
+    errors = _test_errors().query("method != 'reweight'")
+    with pytest.raises(ValueError, match="no test-set error for shared/n420/boost/reweight"):
+        views.flexible_gains(
+            _summary(), errors, spec=SPEC, experiments=EXPERIMENTS, catalogue=CATALOGUE
+        )
+
+
+def _claim_rows(summary, errors):
+    tables_ = claims.Tables(summary, None, None, errors)
+    return pd.DataFrame(claims.flexible_gains(tables_, CLAIM, EXPERIMENTS, CATALOGUE))
+
+
 @pytest.mark.parametrize(
     ("boost_gain", "se", "verdict"),
     [
         (0.0, 0.001, "holds"),  # no gain
-        (0.01, 0.001, "fails"),  # a gain well beyond both errors
-        (0.01, 0.05, "holds"),  # the same gain inside the test set's own error
+        (0.005, 0.001, "fails"),  # a gain (0.005 at gamma 1) well beyond both errors
+        (0.005, 0.006, "holds"),  # the same gains inside the test set's own error
     ],
 )
 def test_flexible_claim(boost_gain, se, verdict):
-    table = _table(boost_gain, se)
-    tables_ = claims.Tables(_summary(boost_gain), None, None, _test_errors(se))
-    rows = pd.DataFrame(claims.flexible_gains(tables_, CLAIM, EXPERIMENTS, CATALOGUE))
+    rows = _claim_rows(_summary(boost_gain), _test_errors(se))
     tested = rows[rows["claim"] == claims.FLEXIBLE]
     assert len(tested) == 2 * len(METRIC_NAMES)  # per DGP and metric for the flexible model
     assert set(tested["verdict"]) == {verdict}
+    assert tested["method"].str.startswith("boost: ").all()
     control = rows[rows["claim"] == claims.FLEXIBLE_CONTROL]
     assert control["verdict"].tolist() == ["holds"]  # linear on hetero gains
-    assert not table.empty
+
+
+def test_flexible_claim_leaves_out_the_truth_sampler():
+    """Fresh rows from the truth are extra data: a gain of the oracle alone is no verdict."""
+    summary = _summary(0.005)
+    summary.loc[(summary["model"] == "boost") & (summary["method"] == "reweight"),
+                ["diff_mean", "diff_ci_low", "diff_ci_high"]] = 0.0  # fmt: skip
+    rows = _claim_rows(summary, _test_errors())
+    assert set(rows.loc[rows["claim"] == claims.FLEXIBLE, "verdict"]) == {"holds"}
 
 
 def test_flexible_claim_control_fails_without_a_gain():
     summary = _summary()
     summary.loc[summary["model"] == "linear", ["diff_mean", "diff_ci_low", "diff_ci_high"]] = 0.0
-    tables_ = claims.Tables(summary, None, None, _test_errors())
-    rows = pd.DataFrame(claims.flexible_gains(tables_, CLAIM, EXPERIMENTS, CATALOGUE))
+    rows = _claim_rows(summary, _test_errors())
     assert rows.loc[rows["claim"] == claims.FLEXIBLE_CONTROL, "verdict"].tolist() == ["fails"]
+
+
+def test_flexible_claim_without_test_errors_is_not_evaluated():
+    rows = _claim_rows(_summary(0.005), None)
+    assert set(rows["verdict"]) == {"not evaluated"}
 
 
 def test_flexible_models_figure_has_gain_and_regret_panels_per_metric_and_dgp():
@@ -239,15 +287,21 @@ def ci_config():
 
 def test_test_error_jobs_cover_the_models_scored_on_the_test_set(ci_config):
     triples = plan.test_error_cells(ci_config)
-    models = {model for _, _, model in triples}
-    assert models == {"logistic_quadratic", "gradient_boosting", "random_forest", "mlp"}
+    scored = {("hetero", 210, m) for m in ("logistic_quadratic", "gradient_boosting",
+                                           "random_forest", "mlp")}  # fmt: skip
+    control = ("hetero", 210, "logistic")  # the claim's control, on its test-set metric
+    assert set(triples) == {*scored, control} and len(triples) == len(scored) + 1
     assert plan.test_error_methods(ci_config, "hetero", 210, "mlp")[0] == "raw"
     assert plan.test_error_replicates(ci_config, "hetero", 210, "mlp") == [0, 1, 2]
 
 
 def test_no_flexible_figure_or_claim_needs_no_test_error(ci_config):
-    del ci_config["figures"]["flexible_models"], ci_config["claims"]["flexible_gains"]
+    claim = ci_config["claims"].pop("flexible_gains")
+    assert ("hetero", 210, "logistic") not in plan.test_error_cells(ci_config)
+    del ci_config["figures"]["flexible_models"]
     assert plan.test_error_cells(ci_config) == []
+    ci_config["claims"]["flexible_gains"] = claim
+    assert len(plan.test_error_cells(ci_config)) == 5
 
 
 @pytest.mark.parametrize(
@@ -257,9 +311,18 @@ def test_no_flexible_figure_or_claim_needs_no_test_error(ci_config):
         ("claims", "flexible_gains", {"control": "correlated"}, "DGP 'correlated' is not in"),
         ("claims", "flexible_gains", {"control_model": "lasso"}, "model 'lasso' is not in"),
         ("figures", "flexible_rate", {"experiment": "flexible", "dgps": ["hetero"]}, "at least 2"),
+        ("figures", "flexible_models", {"experiment": "flexible_rate"}, "a method besides raw"),
     ],
 )
 def test_bad_flexible_specs_stop_before_any_job(ci_config, section, name, change, message):
     ci_config[section][name].update(change)
     with pytest.raises(ValueError, match=message):
+        check_config(ci_config)
+
+
+def test_a_model_scored_on_a_shared_test_set_needs_a_source_that_has_one(ci_config, monkeypatch):
+    from augsim.sources import FINITE
+
+    monkeypatch.setattr(plan, "source_kind", lambda config, dgp: FINITE)
+    with pytest.raises(ValueError, match="scored on a shared test set"):
         check_config(ci_config)

@@ -552,8 +552,9 @@ def _draw_raw_regret(ax, rows, models) -> None:
         row = rows[rows["model"] == model]
         if row.empty:
             continue
-        mean, low, high = (float(row[c].iloc[0]) for c in ("diff_mean", "diff_ci_low",
-                                                            "diff_ci_high"))  # fmt: skip
+        mean, low, high = (
+            float(row[c].iloc[0]) for c in ("regret_mean", "regret_ci_low", "regret_ci_high")
+        )
         ax.errorbar([k], [mean], yerr=[[mean - low], [high - mean]], color="black", marker="o",
                     ms=4, capsize=2)  # fmt: skip
     ax.axhline(0.0, color="0.6", lw=0.8)

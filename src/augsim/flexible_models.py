@@ -111,7 +111,10 @@ class GradientBoosting(FlexibleModel):
     def _estimator(self, *, random_state: int):
         from sklearn.ensemble import HistGradientBoostingClassifier
 
-        return HistGradientBoostingClassifier(random_state=random_state, **self.options)
+        # scikit-learn's default ("auto") turns early stopping on above 10,000 rows, which would
+        # change the procedure between the cells of one experiment: off unless asked for
+        options = {"early_stopping": False} | self.options
+        return HistGradientBoostingClassifier(random_state=random_state, **options)
 
 
 class RandomForest(FlexibleModel):
@@ -135,7 +138,7 @@ class RandomForest(FlexibleModel):
         return self.estimator_.predict_proba(X)[:, 1]
 
 
-class Perceptron(FlexibleModel):
+class MultilayerPerceptron(FlexibleModel):
     """``MLPClassifier`` with ReLU units; its score is the output unit's input (the log-odds),
     which ranks as the probability does but cannot saturate at 1."""
 
@@ -146,6 +149,8 @@ class Perceptron(FlexibleModel):
     def _estimator(self, *, random_state: int):
         from sklearn.neural_network import MLPClassifier
 
+        if self.options.get("activation", "relu") != "relu":
+            raise ValueError("model 'mlp': the log-odds score is written for ReLU units")
         return MLPClassifier(random_state=random_state, **self.options)
 
     def _expected_warnings(self) -> tuple[type[Warning], ...]:
@@ -156,12 +161,14 @@ class Perceptron(FlexibleModel):
 
     def _scores(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         estimator = self.estimator_
-        if estimator.activation != "relu":
-            raise ValueError("the log-odds score is written for ReLU units")
         hidden = X
         for weights, bias in zip(estimator.coefs_[:-1], estimator.intercepts_[:-1], strict=True):
             hidden = np.maximum(hidden @ weights + bias, 0.0)
         return (hidden @ estimator.coefs_[-1] + estimator.intercepts_[-1]).ravel()
 
 
-FLEXIBLE_MODELS: tuple[type[FlexibleModel], ...] = (GradientBoosting, RandomForest, Perceptron)
+FLEXIBLE_MODELS: tuple[type[FlexibleModel], ...] = (
+    GradientBoosting,
+    RandomForest,
+    MultilayerPerceptron,
+)

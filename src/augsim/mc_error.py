@@ -1,11 +1,12 @@
 """The test set's own Monte Carlo error of a paired difference between two fits.
 
-Every fit of a DGP is scored on one test set, so the paired difference of a method from raw on
-a replicate carries the test set's sampling error once, shared by every replicate. It is
-estimated by the delete-a-group jackknife over ``folds`` groups of test rows (stratified: each
-class split evenly): the difference is recomputed without each group, and
-``se = sqrt((K - 1) / K * sum_k (d_k - mean d)^2)``. A difference whose test-set error is small
-next to the gains shown is precise enough; the replicate interval is the other error.
+Every fit of a DGP is scored on one test set, so the mean paired difference of a method from raw
+over replicates carries the test set's sampling error once, shared by every replicate: the
+interval over replicates does not see it. It is estimated by the delete-a-group jackknife over
+``folds`` groups of test rows (stratified: each class split evenly): the mean difference is
+recomputed without each group, and ``se = sqrt((K - 1) / K * sum_k (d_k - mean d)^2)``. A gain
+whose test-set error is small next to it is measured precisely enough; the replicate interval is
+the other error.
 """
 
 from __future__ import annotations
@@ -28,6 +29,28 @@ def fold_labels(y: np.ndarray, folds: int = FOLDS) -> np.ndarray:
     return labels
 
 
+def fold_differences(
+    y: np.ndarray, scores: np.ndarray, reference: np.ndarray, prevalence: float, groups: np.ndarray
+) -> np.ndarray:
+    """metric(scores) - metric(reference) at ``prevalence`` without each group of test rows:
+    (folds, metrics), metrics in :data:`augsim.metrics.METRIC_NAMES` order."""
+    folds = int(groups.max()) + 1
+    differences = np.empty((folds, len(METRIC_NAMES)))
+    for k in range(folds):
+        keep = groups != k
+        (a,) = score_metrics_at(y[keep], scores[keep], [prevalence])
+        (b,) = score_metrics_at(y[keep], reference[keep], [prevalence])
+        differences[k] = [a[m] - b[m] for m in METRIC_NAMES]
+    return differences
+
+
+def jackknife_se(leave_out: np.ndarray) -> np.ndarray:
+    """The delete-a-group jackknife standard error from the (folds, ...) leave-out values."""
+    folds = len(leave_out)
+    spread = ((leave_out - leave_out.mean(axis=0)) ** 2).sum(axis=0)
+    return np.sqrt((folds - 1) / folds * spread)
+
+
 def paired_test_error(
     y: np.ndarray,
     scores: np.ndarray,
@@ -38,16 +61,8 @@ def paired_test_error(
 ) -> dict[str, float]:
     """Jackknife standard error, per metric, of metric(scores) - metric(reference) on the test
     rows ``y`` at ``prevalence``."""
-    groups = fold_labels(y, folds)
-    differences = np.empty((folds, len(METRIC_NAMES)))
-    for k in range(folds):
-        keep = groups != k
-        (a,) = score_metrics_at(y[keep], scores[keep], [prevalence])
-        (b,) = score_metrics_at(y[keep], reference[keep], [prevalence])
-        differences[k] = [a[m] - b[m] for m in METRIC_NAMES]
-    spread = ((differences - differences.mean(axis=0)) ** 2).sum(axis=0)
-    se = np.sqrt((folds - 1) / folds * spread)
-    return dict(zip(METRIC_NAMES, se.tolist(), strict=True))
+    leave_out = fold_differences(y, scores, reference, prevalence, fold_labels(y, folds))
+    return dict(zip(METRIC_NAMES, jackknife_se(leave_out).tolist(), strict=True))
 
 
 def test_set_errors(
@@ -57,23 +72,31 @@ def test_set_errors(
     *,
     prevalence: float,
     replicates: Sequence[int],
+    folds: int = FOLDS,
 ) -> list[dict]:
     """Rows ``{method, gamma, metric, test_se, replicates}``: the test-set error of each
-    method's paired difference from raw, averaged over ``replicates``.
+    method's mean paired difference from raw over ``replicates`` (the leave-out differences are
+    averaged over the replicates, then the jackknife is taken once).
 
     ``raw_scores[replicate]`` are raw's test scores, ``method_scores[method][(replicate,
-    gamma)]`` a method's; replicates missing on either side (failed fits) are left out.
+    gamma)]`` a method's; replicates missing on either side (failed fits) are left out, and a
+    (method, gamma) with none left has NaN errors.
     """
+    groups = fold_labels(test["y"], folds)
     rows = []
     for method, by_fit in method_scores.items():
         for gamma in sorted({g for _, g in by_fit}):
-            errors = [
-                paired_test_error(test["y"], by_fit[(r, gamma)], raw_scores[r], prevalence)
-                for r in replicates
-                if (r, gamma) in by_fit and r in raw_scores
+            paired = [r for r in replicates if (r, gamma) in by_fit and r in raw_scores]
+            leave_out = [
+                fold_differences(test["y"], by_fit[(r, gamma)], raw_scores[r], prevalence, groups)
+                for r in paired
             ]
-            for metric in METRIC_NAMES:
-                value = float(np.mean([e[metric] for e in errors])) if errors else np.nan
+            se = (
+                jackknife_se(np.mean(leave_out, axis=0))
+                if paired
+                else np.full(len(METRIC_NAMES), np.nan)
+            )
+            for metric, value in zip(METRIC_NAMES, se, strict=True):
                 rows.append({"method": method, "gamma": gamma, "metric": metric,
-                             "test_se": value, "replicates": len(errors)})  # fmt: skip
+                             "test_se": float(value), "replicates": len(paired)})  # fmt: skip
     return rows

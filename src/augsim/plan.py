@@ -159,8 +159,13 @@ def gamma_zero_cells(config: dict) -> list[dict]:
     """The cells of methods other than raw at gamma 0, whose rows are the raw fit's."""
     roles = method_roles(config)
     return [
-        {"dgp": cell.dgp, "n": cell.n, "model": cell.model, "method": cell.method,
-         "replicates": cell.replicates}
+        {
+            "dgp": cell.dgp,
+            "n": cell.n,
+            "model": cell.model,
+            "method": cell.method,
+            "replicates": cell.replicates,
+        }
         for cell in cells(config)
         if 0.0 in cell.gammas and roles[cell.method] != str(methods.Role.UNAUGMENTED)
     ]
@@ -276,21 +281,25 @@ def draws_rows(config: dict, method: str) -> bool:
 
 #: the figures and claims that show each model's gains next to the test set's own error
 TEST_ERROR_USERS = (("figures", "flexible_models"), ("claims", "flexible_gains"))
-#: replicates whose paired differences the test-set error is averaged over (the first ones)
+#: replicates whose paired differences the test-set error is taken over (the first ones)
 TEST_ERROR_REPLICATES = 5
 
 
 def test_error_cells(config: dict) -> list[tuple[str, int, str]]:
     """The (data source, n, model) triples whose paired differences need the test set's own
-    Monte Carlo error: those of the experiments of :data:`TEST_ERROR_USERS`, at their largest
-    n, for the models scored on the test set only."""
+    Monte Carlo error: in the experiments of :data:`TEST_ERROR_USERS`, at the n they show, the
+    models scored on the test set only, and the claim's control model (its test-set metric is
+    the control of the claim's noise threshold)."""
     from augsim.sources import EMPIRICAL, shown_source
+    from augsim.views import shown_n
 
     triples = []
     for section, name in TEST_ERROR_USERS:
         if name not in config[section]:
             continue
-        experiment = config["experiments"][config[section][name]["experiment"]]
+        spec = config[section][name]
+        experiment = config["experiments"][spec["experiment"]]
+        n = shown_n(experiment)
         for dgp in experiment["dgps"]:
             for model in experiment["models"]:
                 source = shown_source(
@@ -298,7 +307,9 @@ def test_error_cells(config: dict) -> list[tuple[str, int, str]]:
                     has_population=source_kind(config, dgp).has_population,
                 )
                 if source == EMPIRICAL:
-                    triples.append((dgp, int(max(experiment["n"])), model))
+                    triples.append((dgp, n, model))
+        if "control_model" in spec:
+            triples.append((spec["control"], n, spec["control_model"]))
     return unique(triples)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from augsim.methods import RAW
+from augsim.sources import POPULATION
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,9 @@ def flexible_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
     per DGP and metric: raw's regret per model, then each method's gain over raw at every gamma
     next to the test set's own Monte Carlo error of that gain."""
 
-    def interval(row) -> str:
-        return f"{row.diff_mean:+.4f} ({row.diff_ci_low:+.4f} to {row.diff_ci_high:+.4f})"
+    def interval(row, name: str) -> str:
+        mean, low, high = (getattr(row, f"{name}_{end}") for end in ("mean", "ci_low", "ci_high"))
+        return f"{mean:+.4f} ({low:+.4f} to {high:+.4f})"
 
     lines = []
     for (dgp, metric), group in table.groupby(["dgp", "metric"], sort=False):
@@ -169,17 +171,20 @@ def flexible_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
             "",
             "| model | metric source | regret of raw (95% CI) |",
             "| --- | --- | --- |",
-            *(f"| {r.model_label} | {r.source} | {interval(r)} |" for r in raw.itertuples()),
+            *(
+                f"| {r.model_label} | {r.source} | {interval(r, 'regret')} |"
+                for r in raw.itertuples()
+            ),
             "",
             "| model | method | gamma | gain over raw (95% CI) | test-set SE of the gain | "
             "replicates | failed |",
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for row in gains.itertuples():
-            error = "exact metric" if pd.isna(row.test_se) else f"{row.test_se:.4f}"
+            error = "exact metric" if row.source == POPULATION else f"{row.test_se:.4f}"
             lines.append(
                 f"| {row.model_label} | {labels.get(row.method, row.method)} | {row.gamma:g} "
-                f"| {interval(row)} | {error} | {row.n_ok} | {row.n_failed} |"
+                f"| {interval(row, 'diff')} | {error} | {row.n_ok} | {row.n_failed} |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -33,6 +33,8 @@ class Needs:
     weight_curves: tuple[str, ...] = ()
     #: the spec's own ``gamma`` must be one the experiment fits
     spec_gamma: bool = False
+    #: the experiment must compare some method with raw at some gamma > 0
+    compared: bool = True
 
 
 FIGURE_NEEDS: dict[str, Needs] = {
@@ -45,12 +47,12 @@ FIGURE_NEEDS: dict[str, Needs] = {
     # the discrepancy part is measured against the truth sampler and the weighting-only method
     "discrepancies": Needs(roles=(Role.TRUTH, Role.WEIGHTING), spec_gamma=True),
     "flexible_models": Needs(),
-    "flexible_rate": Needs(sizes=2),
+    "flexible_rate": Needs(sizes=2, compared=False),
 }
 CLAIM_NEEDS: dict[str, Needs] = {
     "population_invariance": Needs(weight_curves=("dgp", "control")),
     "no_finite_sample_gain": Needs(),
-    "regret_rate": Needs(sizes=3),
+    "regret_rate": Needs(sizes=3, compared=False),
     "misspecified_gain": Needs(),
     # the biased generator is the control that shows the population check can fail
     "decomposition": Needs(roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True),
@@ -183,7 +185,7 @@ def _check_experiment(config: dict, name: str, experiment: dict) -> None:
             class_sizes(n, config["imbalance_ratio"])
         except ValueError as err:
             raise ValueError(f"{where}.n: {err}") from None
-    count = experiment.get("replicates", config["replicates"])
+    count = plan.experiment_replicates(config, experiment)
     if count > config["replicates"]:
         raise ValueError(
             f"{where}.replicates = {count} exceeds the study's replicates ({config['replicates']})"
@@ -191,6 +193,16 @@ def _check_experiment(config: dict, name: str, experiment: dict) -> None:
     for key in ("dgps", "models", "methods", "n", "gammas"):
         if len(set(map(str, experiment[key]))) != len(experiment[key]):
             raise ValueError(f"{where}.{key} has duplicates: {experiment[key]}")
+    for model in experiment["models"]:
+        for dgp in experiment["dgps"]:
+            if (
+                plan.stores_scores(config, model)
+                and not plan.source_kind(config, dgp).shared_test_set
+            ):
+                raise ValueError(
+                    f"{where}: model {model!r} is scored on a shared test set, which data "
+                    f"source {dgp!r} does not have"
+                )
 
 
 def _check_spec(config: dict, where: str, spec: dict, needs: Needs) -> None:
@@ -243,6 +255,12 @@ def _check_needs(config: dict, where: str, spec: dict, experiment: dict, needs: 
         raise ValueError(
             f"{where} needs gamma = {gamma:g} in experiment {spec['experiment']!r}, which "
             f"fits {experiment['gammas']}"
+        )
+    compared = [m for m in experiment["methods"] if roles[m] != Role.UNAUGMENTED]
+    if needs.compared and not (compared and any(float(g) > 0 for g in experiment["gammas"])):
+        raise ValueError(
+            f"{where} compares methods with raw: experiment {spec['experiment']!r} needs a "
+            "method besides raw and a gamma > 0"
         )
     if len(experiment["n"]) < needs.sizes:
         raise ValueError(

@@ -13,14 +13,14 @@ selection comes out empty: a figure or claim of nothing is a config error, not a
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from augsim.methods import DESCRIPTIONS, RAW, Role, draws_from_truth, with_role
 from augsim.metrics import METRIC_NAMES
-from augsim.sources import POPULATION, shown_source
+from augsim.sources import EMPIRICAL, POPULATION, shown_source
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +404,8 @@ def mean_interval(values: pd.Series, *, level: float = 0.95) -> tuple[float, tup
 
 FLEXIBLE_COLUMNS = [
     "dgp", "n", "model", "model_label", "flexibility", "source", "method", "gamma", "metric",
-    "diff_mean", "diff_ci_low", "diff_ci_high", "test_se", "n_ok", "n_failed",
+    "diff_mean", "diff_se", "diff_ci_low", "diff_ci_high", "regret_mean", "regret_ci_low",
+    "regret_ci_high", "test_se", "n_ok", "n_failed",
 ]  # fmt: skip
 
 
@@ -415,12 +416,17 @@ def flexible_gains(
     spec: Mapping,
     experiments: Mapping,
     catalogue: Mapping,
+    on_test_set: Collection[tuple[str, str]] = (),
 ) -> pd.DataFrame:
     """Each model's paired gain over raw at every gamma of an experiment, per DGP and metric,
-    with its 95% interval over replicates and the test set's own Monte Carlo error
-    (``test_se``, :mod:`augsim.mc_error`); the rows of ``method == raw`` hold raw's regret
-    (``diff_*`` columns: the mean regret and its interval) instead. Models are ordered from least
-    to most flexible (their declared ``flexibility``), each on its own metric source.
+    with its 95% interval over replicates and the test set's own Monte Carlo error of the mean
+    gain (``test_se``, :mod:`augsim.mc_error`; NaN on exact metrics), and raw's regret (the
+    ``regret_*`` columns of the rows of ``method == raw``).
+
+    Models are ordered from least to most flexible (their declared ``flexibility``), each on its
+    shown metric source, or on the test set for the (dgp, model) pairs of ``on_test_set``.
+    Raises ValueError when a gain on the test set has no test-set error (its job is missing
+    from ``test_errors``).
     """
     experiment = experiment_of(spec, experiments)
     n = shown_n(experiment)
@@ -428,17 +434,20 @@ def flexible_gains(
     frames = []
     for dgp in experiment["dgps"]:
         for model in order:
+            shown = source_of(catalogue, dgp, model)
+            source = EMPIRICAL if (dgp, model) in on_test_set else shown
             rows = cells(
                 summary, dgps=[dgp], model=model, ns=[n],
                 methods=compared_methods(experiment, catalogue), gammas=experiment["gammas"],
-                source=source_of(catalogue, dgp, model),
+                source=source,
             )  # fmt: skip
             raw = rows["method"] == RAW
-            gains = rows[~raw & (rows["gamma"] > 0)]
+            gains = rows[~raw & (rows["gamma"] > 0)].assign(
+                regret_mean=np.nan, regret_ci_low=np.nan, regret_ci_high=np.nan
+            )
             regret = rows[raw].assign(
-                diff_mean=rows["regret_mean"], diff_ci_low=rows["regret_ci_low"],
-                diff_ci_high=rows["regret_ci_high"],
-            )  # fmt: skip
+                diff_mean=np.nan, diff_se=np.nan, diff_ci_low=np.nan, diff_ci_high=np.nan
+            )
             info = catalogue["models"][model]
             frames.append(
                 pd.concat([regret, gains]).assign(
@@ -447,9 +456,19 @@ def flexible_gains(
             )
     table = pd.concat(frames, ignore_index=True)
     keys = ["dgp", "n", "model", "method", "gamma", "metric"]
-    if test_errors.empty:  # every model of the experiment is scored exactly
-        table = table.assign(test_se=np.nan)
-    else:
-        errors = test_errors.assign(gamma=test_errors["gamma"].astype(float).round(_DIGITS))
-        table = table.merge(errors[[*keys, "test_se"]], on=keys, how="left")
+    if test_errors.empty:
+        test_errors = pd.DataFrame(columns=[*keys, "test_se"])
+    errors = test_errors.assign(gamma=test_errors["gamma"].astype(float).round(_DIGITS))
+    table = table.merge(
+        errors[[*keys, "test_se"]], on=keys, how="left", validate="1:1", indicator=True
+    )
+    empirical = (table["source"] == EMPIRICAL) & (table["method"] != RAW)
+    unmatched = empirical & (table["_merge"] == "left_only")
+    if unmatched.any():
+        first = table[unmatched].iloc[0]
+        raise ValueError(
+            f"no test-set error for {first['dgp']}/n{first['n']}/{first['model']}/"
+            f"{first['method']} at gamma {first['gamma']:g} ({int(unmatched.sum())} rows)"
+        )
+    table.loc[~empirical, "test_se"] = np.nan  # exact metrics have no test-set error
     return table[FLEXIBLE_COLUMNS]
