@@ -94,7 +94,7 @@ def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
     ]  # fmt: skip
     ratio = figures["models"]["ratio"]
     flexible = ", ".join(f"{key} {value:.0f}x" for key, value in ratio.items() if key != "logistic")
-    rows.append(("Score model cost per fitted cell vs the Newton logistic fit", "-", flexible, "-"))
+    rows.append(("Score model: three fits and their test scoring vs logistic", "-", flexible, "-"))
     floor = figures["workflow"]["job_floor"]
     rows.append(("Per-job start-up floor (1 idle core)", "-",
                  f"{floor['bare']:.2f} s for a rule job doing nothing, {floor['imports']:.2f} s "
