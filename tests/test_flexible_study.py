@@ -232,6 +232,32 @@ def test_flexible_claim(boost_gain, se, verdict):
     assert control["verdict"].tolist() == ["holds"]  # linear on hetero gains
 
 
+@pytest.mark.parametrize(
+    ("boost_gain", "n_ok", "verdict"),
+    [
+        # at gamma 2: 0.0031, above the nominal 95% bound (2.05 SE) but not the Bonferroni one
+        # over the row's two gains (2.37 SE; SE = hypot(0.001, 0.001))
+        (0.00155, 30, "holds"),
+        (0.0020, 30, "fails"),
+        # three replicates: t quantiles with few degrees of freedom, far above the normal's
+        (0.0025, 3, "holds"),
+    ],
+)
+def test_flexible_claim_bound_is_bonferroni_with_t_quantiles(boost_gain, n_ok, verdict):
+    summary = _summary(boost_gain).assign(n_ok=n_ok)
+    rows = _claim_rows(summary, _test_errors(0.001 if n_ok == 30 else 1e-6))
+    assert set(rows.loc[rows["claim"] == claims.FLEXIBLE, "verdict"]) == {verdict}
+
+
+def test_flexible_claim_control_is_on_the_test_set_metric():
+    summary = _summary()
+    exact = (summary["model"] == "linear") & (summary["source"] == "population")
+    summary.loc[exact, ["diff_mean", "diff_ci_low", "diff_ci_high"]] = 0.0
+    rows = _claim_rows(summary, _test_errors())
+    control = rows[rows["claim"] == claims.FLEXIBLE_CONTROL].iloc[0]
+    assert control["verdict"] == "holds" and "test-set SE" in control["statistic"]
+
+
 def test_flexible_claim_leaves_out_the_truth_sampler():
     """Fresh rows from the truth are extra data: a gain of the oracle alone is no verdict."""
     summary = _summary(0.005)
@@ -291,7 +317,11 @@ def test_test_error_jobs_cover_the_models_scored_on_the_test_set(ci_config):
                                            "random_forest", "mlp")}  # fmt: skip
     control = ("hetero", 210, "logistic")  # the claim's control, on its test-set metric
     assert set(triples) == {*scored, control} and len(triples) == len(scored) + 1
-    assert plan.test_error_methods(ci_config, "hetero", 210, "mlp")[0] == "raw"
+    assert plan.test_error_methods(ci_config, "hetero", 210, "mlp") == ["raw", "reweight", "smote"]
+    # the control's cells are shared with other experiments: only the compared methods count
+    assert plan.test_error_methods(ci_config, "hetero", 210, "logistic") == [
+        "raw", "reweight", "smote"
+    ]  # fmt: skip
     assert plan.test_error_replicates(ci_config, "hetero", 210, "mlp") == [0, 1, 2]
 
 

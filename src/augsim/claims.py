@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from augsim import views
+from augsim import mc_error, views
 from augsim.methods import RAW, Role, draws_from_truth
 from augsim.sources import EMPIRICAL
 from augsim.tables import with_paired_difference
@@ -78,8 +78,9 @@ NOTES = {
         "that uses only the observed rows (the truth sampler's fresh rows are extra data) and "
         "every gamma > 0: a gain is beyond noise when the lower end of its 95% Bonferroni "
         "interval over the row's gains lies above 0, the test set's own error of the mean gain "
-        "added in quadrature to the replicate standard error. Value and interval: the largest "
-        "gain and its Bonferroni interval."
+        "(over the first replicates, so a little larger than over all: conservative) added in "
+        "quadrature to the replicate standard error, Welch-Satterthwaite degrees of freedom. "
+        "Value and interval: the largest gain and its Bonferroni interval."
     ),
     NO_GAIN: (
         "The paper claims that augmentation cannot improve these metrics at the population "
@@ -506,19 +507,28 @@ def _flexible_row(claim, group, dgp, metric, *, control: bool) -> dict:
     if unknown.all():
         return _not_evaluated(claim, dgp, model, metric)
     group = group[~unknown]
-    # Bonferroni over the row's (method, gamma[, metric]) gains, both errors in quadrature
-    quantile = stats.t.ppf(1 - 0.05 / (2 * len(group)), group["n_ok"] - 1)
-    half = quantile * np.hypot(group["diff_se"], group["test_se"].fillna(0.0))
+    # Bonferroni over the row's (method, gamma[, metric]) gains, both errors in quadrature,
+    # with Welch-Satterthwaite degrees of freedom (the jackknife error has FOLDS - 1)
+    replicate_var, test_var = group["diff_se"] ** 2, group["test_se"].fillna(0.0) ** 2
+    df = (replicate_var + test_var) ** 2 / (
+        replicate_var**2 / (group["n_ok"] - 1) + test_var**2 / (mc_error.FOLDS - 1)
+    )
+    quantile = stats.t.ppf(1 - 0.05 / (2 * len(group)), df)
+    half = quantile * np.sqrt(replicate_var + test_var)
     low, high = group["diff_mean"] - half, group["diff_mean"] + half
     beyond = low > 0
     best = (group["diff_mean"].where(beyond) if beyond.any() else group["diff_mean"]).idxmax()
     row = group.loc[best]
-    test_error = "exact metric" if pd.isna(row["test_se"]) else f"test-set SE {row['test_se']:.2g}"
+    test_error = (
+        "exact metric"
+        if pd.isna(row["test_se"])
+        else f"test-set SE {row['test_se']:.2g} over {int(row['test_replicates'])} replicates"
+    )
     at = f"{row['metric']}, " if metric == "all" else ""
     statistic = (
         f"{row['model_label']}: largest gain {'beyond noise ' if beyond.any() else ''}({at}"
-        f"{row['method']}, gamma = {row['gamma']:g}; {test_error}, {int(row['n_ok'])} "
-        f"replicates); {int(beyond.sum())} of {len(group)} gains beyond noise"
+        f"{row['method']}, gamma = {row['gamma']:g}, {int(row['n_ok'])} replicates; "
+        f"{test_error}); {int(beyond.sum())} of {len(group)} gains beyond noise"
         + (f"; {int(unknown.sum())} without a test-set error left out" if unknown.any() else "")
     )
     return _row(

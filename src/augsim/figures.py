@@ -482,8 +482,8 @@ def plot_flexible_models(
     panel), and raw's regret per model (right panel).
 
     ``table`` is :func:`augsim.views.flexible_gains`. Each model's slot holds one short line per
-    method over its gammas, with 95% intervals over replicates; the grey band is twice the test
-    set's own Monte Carlo error of the model's differences.
+    method over its gammas, with 95% intervals over replicates; the grey band is twice the
+    largest test-set Monte Carlo error of the model's gains.
     """
     if table.empty:
         raise ValueError("flexible models figure: the table is empty")

@@ -107,6 +107,9 @@ def check_config(config: dict) -> None:
         _check_spec(config, f"figures.{figure}", spec, FIGURE_NEEDS[figure])
     for claim, spec in config["claims"].items():
         _check_spec(config, f"claims.{claim}", spec, CLAIM_NEEDS[claim])
+    for dgp, n, model in plan.test_error_cells(config):
+        where = f"test-set error of {dgp}/n{n}/{model}"
+        _check_shared_test_set(config, where, dgp, "its paired differences are measured")
 
 
 def _check_registry_names(config: dict) -> None:
@@ -195,14 +198,15 @@ def _check_experiment(config: dict, name: str, experiment: dict) -> None:
             raise ValueError(f"{where}.{key} has duplicates: {experiment[key]}")
     for model in experiment["models"]:
         for dgp in experiment["dgps"]:
-            if (
-                plan.stores_scores(config, model)
-                and not plan.source_kind(config, dgp).shared_test_set
-            ):
-                raise ValueError(
-                    f"{where}: model {model!r} is scored on a shared test set, which data "
-                    f"source {dgp!r} does not have"
-                )
+            if plan.stores_scores(config, model):
+                _check_shared_test_set(config, where, dgp, f"model {model!r} is scored")
+
+
+def _check_shared_test_set(config: dict, where: str, dgp: str, what: str) -> None:
+    if not plan.source_kind(config, dgp).shared_test_set:
+        raise ValueError(
+            f"{where}: {what} on a shared test set, which data source {dgp!r} does not have"
+        )
 
 
 def _check_spec(config: dict, where: str, spec: dict, needs: Needs) -> None:

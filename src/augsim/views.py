@@ -405,7 +405,7 @@ def mean_interval(values: pd.Series, *, level: float = 0.95) -> tuple[float, tup
 FLEXIBLE_COLUMNS = [
     "dgp", "n", "model", "model_label", "flexibility", "source", "method", "gamma", "metric",
     "diff_mean", "diff_se", "diff_ci_low", "diff_ci_high", "regret_mean", "regret_ci_low",
-    "regret_ci_high", "test_se", "n_ok", "n_failed",
+    "regret_ci_high", "test_se", "test_replicates", "n_ok", "n_failed",
 ]  # fmt: skip
 
 
@@ -420,7 +420,8 @@ def flexible_gains(
 ) -> pd.DataFrame:
     """Each model's paired gain over raw at every gamma of an experiment, per DGP and metric,
     with its 95% interval over replicates and the test set's own Monte Carlo error of the mean
-    gain (``test_se``, :mod:`augsim.mc_error`; NaN on exact metrics), and raw's regret (the
+    gain over the first ``test_replicates`` (``test_se``, :mod:`augsim.mc_error`; NaN on exact
+    metrics), and raw's regret (the
     ``regret_*`` columns of the rows of ``method == raw``).
 
     Models are ordered from least to most flexible (their declared ``flexibility``), each on its
@@ -457,11 +458,12 @@ def flexible_gains(
     table = pd.concat(frames, ignore_index=True)
     keys = ["dgp", "n", "model", "method", "gamma", "metric"]
     if test_errors.empty:
-        test_errors = pd.DataFrame(columns=[*keys, "test_se"])
+        test_errors = pd.DataFrame(columns=[*keys, "test_se", "replicates"])
     errors = test_errors.assign(gamma=test_errors["gamma"].astype(float).round(_DIGITS))
-    table = table.merge(
-        errors[[*keys, "test_se"]], on=keys, how="left", validate="1:1", indicator=True
+    errors = errors[[*keys, "test_se", "replicates"]].rename(
+        columns={"replicates": "test_replicates"}
     )
+    table = table.merge(errors, on=keys, how="left", validate="1:1", indicator=True)
     empirical = (table["source"] == EMPIRICAL) & (table["method"] != RAW)
     unmatched = empirical & (table["_merge"] == "left_only")
     if unmatched.any():
@@ -470,5 +472,5 @@ def flexible_gains(
             f"no test-set error for {first['dgp']}/n{first['n']}/{first['model']}/"
             f"{first['method']} at gamma {first['gamma']:g} ({int(unmatched.sum())} rows)"
         )
-    table.loc[~empirical, "test_se"] = np.nan  # exact metrics have no test-set error
+    table.loc[~empirical, ["test_se", "test_replicates"]] = np.nan  # exact: no test-set error
     return table[FLEXIBLE_COLUMNS]
