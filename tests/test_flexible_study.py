@@ -305,10 +305,11 @@ def test_flexible_rate_figure_fits_each_models_slope():
 
 @pytest.fixture
 def ci_config():
+    from pathlib import Path
+
     import yaml
 
-    with open("config/ci.yaml") as handle:
-        return yaml.safe_load(handle)
+    return yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "ci.yaml").read_text())
 
 
 def test_test_error_jobs_cover_the_models_scored_on_the_test_set(ci_config):
