@@ -29,19 +29,28 @@ def fold_labels(y: np.ndarray, folds: int = FOLDS) -> np.ndarray:
     return labels
 
 
+def fold_metrics(
+    y: np.ndarray, scores: np.ndarray, prevalence: float, groups: np.ndarray
+) -> np.ndarray:
+    """The metrics of ``scores`` at ``prevalence`` without each group of test rows: (folds,
+    metrics), metrics in :data:`augsim.metrics.METRIC_NAMES` order."""
+    folds = int(groups.max()) + 1
+    values = np.empty((folds, len(METRIC_NAMES)))
+    for k in range(folds):
+        keep = groups != k
+        (metrics,) = score_metrics_at(y[keep], scores[keep], [prevalence])
+        values[k] = [metrics[m] for m in METRIC_NAMES]
+    return values
+
+
 def fold_differences(
     y: np.ndarray, scores: np.ndarray, reference: np.ndarray, prevalence: float, groups: np.ndarray
 ) -> np.ndarray:
     """metric(scores) - metric(reference) at ``prevalence`` without each group of test rows:
-    (folds, metrics), metrics in :data:`augsim.metrics.METRIC_NAMES` order."""
-    folds = int(groups.max()) + 1
-    differences = np.empty((folds, len(METRIC_NAMES)))
-    for k in range(folds):
-        keep = groups != k
-        (a,) = score_metrics_at(y[keep], scores[keep], [prevalence])
-        (b,) = score_metrics_at(y[keep], reference[keep], [prevalence])
-        differences[k] = [a[m] - b[m] for m in METRIC_NAMES]
-    return differences
+    (folds, metrics), as :func:`fold_metrics`."""
+    return fold_metrics(y, scores, prevalence, groups) - fold_metrics(
+        y, reference, prevalence, groups
+    )
 
 
 def jackknife_se(leave_out: np.ndarray) -> np.ndarray:
@@ -83,12 +92,18 @@ def test_set_errors(
     (method, gamma) with none left has NaN errors.
     """
     groups = fold_labels(test["y"], folds)
+    # raw's leave-out metrics, once per replicate: every method's differences subtract them
+    raw = {
+        r: fold_metrics(test["y"], raw_scores[r], prevalence, groups)
+        for r in replicates
+        if r in raw_scores
+    }
     rows = []
     for method, by_fit in method_scores.items():
         for gamma in sorted({g for _, g in by_fit}):
-            paired = [r for r in replicates if (r, gamma) in by_fit and r in raw_scores]
+            paired = [r for r in replicates if (r, gamma) in by_fit and r in raw]
             leave_out = [
-                fold_differences(test["y"], by_fit[(r, gamma)], raw_scores[r], prevalence, groups)
+                fold_metrics(test["y"], by_fit[(r, gamma)], prevalence, groups) - raw[r]
                 for r in paired
             ]
             se = (

@@ -295,6 +295,7 @@ def test_error_cells(config: dict) -> list[tuple[str, int, str]]:
     from augsim.sources import EMPIRICAL, shown_source
     from augsim.views import shown_n
 
+    exact = exact_models(config)
     triples = []
     for section, name in TEST_ERROR_USERS:
         if name not in config[section]:
@@ -305,7 +306,7 @@ def test_error_cells(config: dict) -> list[tuple[str, int, str]]:
         for dgp in experiment["dgps"]:
             for model in experiment["models"]:
                 source = shown_source(
-                    exact_model=exact_models(config)[model],
+                    exact_model=exact[model],
                     has_population=source_kind(config, dgp).has_population,
                 )
                 if source == EMPIRICAL:
