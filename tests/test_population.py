@@ -557,3 +557,197 @@ def test_linear_metrics_at_several_prevalences_are_those_at_each(name):
     for p, values in zip(prevalences, together, strict=True):
         assert values == linear_metrics(dgp, COEF, 0.3, prevalence=p)  # bit for bit
     assert linear_metrics_at(dgp, 0 * COEF, 0.0, [0.2])[0]["auprc"] == 0.2
+
+
+# ---------------------------------------------------------------------------------------------
+# linear_calibration_at
+# ---------------------------------------------------------------------------------------------
+
+N_MC_CALIBRATION = 2_000_000  # rows per class
+
+
+@pytest.fixture(scope="module")
+def calibration_samples():
+    """2 x 10^6 rows per class of two misspecified DGPs, kept as the scores X @ COEF."""
+    out = {}
+    for name in ("gaussian_hetero", "minority_mixture"):
+        dgp = DGPS[name]()
+        rng = rng_for(ROOT_SEED, "test_population", "calibration", name)
+        X, y = dgp.sample(N_MC_CALIBRATION, N_MC_CALIBRATION, rng)
+        out[name] = (dgp, X @ COEF, y)
+    return out
+
+
+def _mc_calibration(y, scores, prevalence):
+    """Calibration metrics of a balanced sample reweighted to ``prevalence`` (dict), and their
+    standard errors (dict): per-class variances for the losses, the sandwich for the fit."""
+    from augsim.calibration import calibration_metrics_at
+
+    (mc,) = calibration_metrics_at(y, scores, [prevalence])
+    pos = y == 1
+    stderr = {}
+    for name, loss_pos, loss_neg in (
+        ("brier", special.expit(-scores[pos]) ** 2, special.expit(scores[~pos]) ** 2),
+        ("log_loss", np.logaddexp(0, -scores[pos]), np.logaddexp(0, scores[~pos])),
+    ):
+        variance = prevalence**2 * loss_pos.var() / pos.sum()
+        stderr[name] = np.sqrt(variance + (1 - prevalence) ** 2 * loss_neg.var() / (~pos).sum())
+    weight = np.where(pos, prevalence / pos.mean(), (1 - prevalence) / (1 - pos.mean()))
+    theta = np.array([mc["calibration_intercept"], mc["calibration_slope"]])
+    se_intercept, se_slope = _sandwich_stderr(scores[:, None], y, weight, theta)
+    stderr |= {"calibration_intercept": se_intercept, "calibration_slope": se_slope}
+    return mc, stderr
+
+
+@pytest.mark.parametrize("prevalence", [0.05, 0.5])
+@pytest.mark.parametrize("name", ["gaussian_hetero", "minority_mixture"])
+def test_linear_calibration_matches_monte_carlo(calibration_samples, name, prevalence):
+    from augsim.calibration import CALIBRATION_NAMES
+    from augsim.population import linear_calibration_at
+
+    dgp, projected, y = calibration_samples[name]
+    intercept = -0.7
+    (exact,) = linear_calibration_at(dgp, COEF, intercept, [prevalence])
+    mc, stderr = _mc_calibration(y, projected + intercept, prevalence)
+    for k in CALIBRATION_NAMES:
+        assert abs(exact[k] - mc[k]) < 4 * stderr[k], (k, exact[k], mc[k], stderr[k])
+    assert abs(exact["calibration_slope"] - 1) > 0.02  # misspecified: not trivially calibrated
+
+
+def _reference_calibration(dgp, coef, intercept, prevalence):
+    """The four calibration metrics by adaptive quadrature per component and a root finder on
+    the population score equations: independent of the composite rule and of Newton."""
+    (w1, m1, s1), (w0, m0, s0) = _score_laws(dgp, coef)
+    pi = prevalence
+
+    def expect(weights, means, sds, g):
+        total = 0.0
+        for w, m, sd in zip(weights, means + intercept, sds, strict=True):
+            lo, hi = m - 12 * sd, m + 12 * sd
+            points = [p for p in (0.0, m) if lo < p < hi]
+            integrand = lambda s, m=m, sd=sd: g(s) * stats.norm.pdf(s, m, sd)  # noqa: E731
+            total += w * integrate.quad(integrand, lo, hi, points=points, epsabs=1e-14)[0]
+        return total
+
+    def both(g_pos, g_neg):
+        return pi * expect(w1, m1, s1, g_pos) + (1 - pi) * expect(w0, m0, s0, g_neg)
+
+    # Solved for the standardised score u = (s - centre) / spread, from the intercept-only fit.
+    centre = both(lambda s: s, lambda s: s)
+    spread = np.sqrt(both(lambda s: (s - centre) ** 2, lambda s: (s - centre) ** 2))
+
+    def score_equations(theta):
+        a, b = theta
+        gap_pos = lambda s: -special.expit(-(a + b * (s - centre) / spread))  # noqa: E731
+        gap_neg = lambda s: special.expit(a + b * (s - centre) / spread)  # noqa: E731
+        return [
+            both(gap_pos, gap_neg),
+            both(lambda s: (s - centre) * gap_pos(s), lambda s: (s - centre) * gap_neg(s)),
+        ]
+
+    root = optimize.root(score_equations, [np.log(pi / (1 - pi)), 0.0], tol=1e-13)
+    assert root.success
+    slope = root.x[1] / spread
+    return {
+        "brier": both(lambda s: special.expit(-s) ** 2, lambda s: special.expit(s) ** 2),
+        "log_loss": both(lambda s: np.logaddexp(0, -s), lambda s: np.logaddexp(0, s)),
+        "calibration_intercept": root.x[0] - slope * centre,
+        "calibration_slope": slope,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "scale", "intercept"),
+    [
+        ("gaussian_hetero", 1.0, -0.7),
+        ("gaussian_hetero", 0.2, -3.0),  # underconfident: slope ~5
+        ("minority_mixture", 2.5, 1.3),
+        ("minority_mixture", 20.0, 3.0),  # overconfident: the loss bends within one sd
+    ],
+)
+def test_linear_calibration_matches_slow_reference(name, scale, intercept):
+    from augsim.population import linear_calibration_at
+
+    dgp = DGPS[name]()
+    prevalences = [0.02, 0.5]
+    got = linear_calibration_at(dgp, scale * COEF, intercept, prevalences)
+    for prevalence, values in zip(prevalences, got, strict=True):
+        reference = _reference_calibration(dgp, scale * COEF, intercept, prevalence)
+        for k, value in values.items():
+            assert value == pytest.approx(reference[k], abs=1e-9), (prevalence, k)
+
+
+@pytest.mark.parametrize("prevalence", [0.01, 0.05, 0.5, 0.9])
+def test_linear_calibration_of_the_bayes_posterior_is_perfect(prevalence):
+    """Well specified: the posterior's log-odds at prevalence pi is LLR + logit(pi), exactly
+    calibrated there (intercept 0, slope 1); at another prevalence pi' it needs the intercept
+    prior_shift(pi, pi') and no change of slope."""
+    from augsim.calibration import prior_shift
+    from augsim.population import linear_calibration_at
+
+    shift = 1.5
+    coef = np.array([shift, 0, 0, 0, 0])
+    posterior = -(shift**2) / 2 + np.log(prevalence / (1 - prevalence))
+    at_own, at_other = linear_calibration_at(_shared(), coef, posterior, [prevalence, 0.3])
+    assert at_own["calibration_intercept"] == pytest.approx(0.0, abs=1e-8)
+    assert at_own["calibration_slope"] == pytest.approx(1.0, abs=1e-8)
+    correction = prior_shift(prevalence, 0.3)
+    assert at_other["calibration_intercept"] == pytest.approx(correction, abs=1e-8)
+    assert at_other["calibration_slope"] == pytest.approx(1.0, abs=1e-8)
+    # the Bayes posterior minimises both proper scores: any other intercept or scale does worse
+    for other_coef, other_intercept in [(coef, posterior + 0.3), (1.2 * coef, posterior)]:
+        (worse,) = linear_calibration_at(_shared(), other_coef, other_intercept, [prevalence])
+        assert worse["brier"] > at_own["brier"] and worse["log_loss"] > at_own["log_loss"]
+
+
+def test_linear_calibration_of_a_symmetric_score_has_slope_0():
+    """s = x_1 - x_2 has mean 0 in both classes of gaussian_hetero, which differ only in its
+    spread: symmetry makes the best logistic fit the constant logit(pi)."""
+    from augsim.population import linear_calibration_at
+
+    coef = np.array([1.0, -1.0, 0, 0, 0])
+    for prevalence, values in zip(
+        [0.05, 0.5], linear_calibration_at(_hetero(), coef, 0.4, [0.05, 0.5]), strict=True
+    ):
+        logit = np.log(prevalence / (1 - prevalence))
+        assert values["calibration_intercept"] == pytest.approx(logit, abs=1e-10)
+        assert values["calibration_slope"] == pytest.approx(0.0, abs=1e-10)
+
+
+def test_linear_calibration_is_affine_equivariant():
+    """The fit on k s + d is the fit on s with slope b / k and intercept a - (b / k) d."""
+    from augsim.population import linear_calibration_at
+
+    dgp = _mixture()
+    (base,) = linear_calibration_at(dgp, COEF, 0.2, [0.1])
+    for k, d in [(3.0, 0.5), (1e-3, -2.0), (1e3, 40.0)]:
+        (moved,) = linear_calibration_at(dgp, k * COEF, k * 0.2 + d, [0.1])
+        slope = base["calibration_slope"] / k
+        assert moved["calibration_slope"] == pytest.approx(slope, rel=1e-9)
+        assert moved["calibration_intercept"] == pytest.approx(
+            base["calibration_intercept"] - slope * d, abs=1e-8 * (1 + abs(slope * d))
+        )
+
+
+def test_linear_calibration_of_a_constant_score():
+    from augsim.population import linear_calibration_at
+
+    pi, c = 0.2, 1.3
+    (got,) = linear_calibration_at(_hetero(), np.zeros(5), c, [pi])
+    p = special.expit(c)
+    assert got["brier"] == pytest.approx(pi * (1 - p) ** 2 + (1 - pi) * p**2, abs=1e-15)
+    assert got["log_loss"] == pytest.approx(
+        pi * np.logaddexp(0, -c) + (1 - pi) * np.logaddexp(0, c), abs=1e-15
+    )
+    assert np.isnan(got["calibration_intercept"]) and np.isnan(got["calibration_slope"])
+
+
+def test_linear_calibration_rejects_bad_inputs():
+    from augsim.population import linear_calibration_at
+
+    with pytest.raises(ValueError, match=r"prevalence.*\(0, 1\)"):
+        linear_calibration_at(_shared(), COEF, 0.0, [0.5, 1.0])
+    with pytest.raises(ValueError, match=r"coef must be 5 finite numbers"):
+        linear_calibration_at(_shared(), np.ones(4), 0.0, [0.5])
+    with pytest.raises(ValueError, match="intercept"):
+        linear_calibration_at(_shared(), COEF, float("inf"), [0.5])

@@ -154,7 +154,7 @@ def _failing_cell(failing):
         fits = fit_replicates(train, data, lambda: make_model("logistic"), role=role, gammas=[1.0])
         metric_rows = evaluate.evaluate_fits(
             fits, test, model=make_model("logistic"), prevalences=prevalences,
-            population=SHARED, bayes=bayes,
+            population=SHARED, bayes=bayes, class_counts=(200, 10),
         )  # fmt: skip
         rows += [{"dgp": "s", "n": 210, "model": "logistic", "method": method} | r
                  for r in metric_rows]  # fmt: skip

@@ -192,7 +192,13 @@ def test_a_new_linear_model_is_scored_exactly_and_the_quadratic_one_is_not(with_
         model = models.build_model(with_linear_probe["models"][key])
         fits = fit_replicates(train, None, lambda m=model: m, role=Role.UNAUGMENTED, gammas=[])
         rows = evaluate.evaluate_fits(
-            fits, test, model=model, prevalences=prevalences, population=dgp, bayes=None
+            fits,
+            test,
+            model=model,
+            prevalences=prevalences,
+            population=dgp,
+            bayes=None,
+            class_counts=(200, 10),
         )
         assert {row["source"] for row in rows} == (expected or {"empirical"})
         assert all(np.isnan(row["regret"]) for row in rows)  # no Bayes reference given

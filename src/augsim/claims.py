@@ -70,8 +70,39 @@ FLEXIBLE_CONTROL = (
     "Control: the same test, on the test-set metric, finds a gain of a misspecified fit (some "
     "method, gamma and metric)"
 )
+REAL_DATA = (
+    "Real data: on the data sets where rebalancing changes the metric significantly, it moves "
+    "it the way the misspecified simulation does"
+)
+REAL_DATA_CONTROL = (
+    "Control: the same count against the opposite of the simulation's sign does not hold"
+)
+CALIBRATION = (
+    "Calibration: augmentation worsens the Brier score at the deployment prevalence, and the "
+    "prior-shift correction removes the harm"
+)
+CALIBRATION_CONTROL = (
+    "Control: the correction cannot repair the calibration slope (a shift of the intercept "
+    "leaves it unchanged), so the same test must fail there"
+)
 #: what the paper says where the project's check differs from it, printed under the claim
 NOTES = {
+    REAL_DATA: (
+        "Per metric and method at the claim's gamma: a data set counts as helped (hurt) when the "
+        "corrected resampled 95% interval of Nadeau and Bengio of the mean paired difference "
+        "over its splits lies above (below) 0 (the training parts overlap, so the naive t "
+        "interval is too narrow; the correction inflates the variance by n_test / n_train). "
+        "For the Brier score lower is better. The simulation's sign is that of its gain where "
+        "its 95% interval excludes 0, else none. Holds when the sets moved the simulation's way "
+        "outnumber those moved the other way (none: at most half the sets move). Value: sets "
+        "moved the simulation's way minus the other way; statistic: the counts."
+    ),
+    CALIBRATION: (
+        "Worsens: the Brier score's mean paired difference from raw has its 95% interval above "
+        "0 (the simulation: over replicates, exact metric; real data: the corrected interval, "
+        "on most data sets). The correction removes the harm when the corrected fit's "
+        "difference no longer lies above 0 (on most of the data sets that were harmed)."
+    ),
     FLEXIBLE: (
         "The paper's intuition: a flexible model is close to well-specified at large n, so "
         "rebalancing should not help it. Tested per DGP, model and metric over every method "
@@ -106,6 +137,8 @@ class Tables(NamedTuple):
     population: pd.DataFrame
     #: the test set's own error of paired differences (:mod:`augsim.mc_error`); None: none
     test_errors: pd.DataFrame | None = None
+    #: the real data sets' paired gains (:func:`augsim.views.real_data_gains`); None: none
+    real_data: pd.DataFrame | None = None
 
 
 def _row(claim, dgp, method, metric, statistic, value, ci=(np.nan, np.nan), *, threshold, holds):
@@ -539,6 +572,169 @@ def _flexible_row(claim, group, dgp, metric, *, control: bool) -> dict:
     )  # fmt: skip
 
 
+#: the metrics the real-data claim counts, and the direction that is better for each
+_REAL_DATA_SENSE = {
+    "auroc": 1.0, "auprc": 1.0, "best_balanced_accuracy": 1.0, "best_f1": 1.0, "brier": -1.0,
+}  # fmt: skip
+
+
+def _sign(low: float, high: float) -> int:
+    """+1 (-1) when an interval lies above (below) 0, else 0; NaN ends give 0."""
+    return 1 if low > 0 else (-1 if high < 0 else 0)
+
+
+def _simulated_gains(tables: Tables, spec: Mapping, experiments, catalogue) -> pd.DataFrame:
+    """The spec's simulated cell at its gamma, every metric (calibration included)."""
+    simulation = spec["simulation"]
+    experiment = views.experiment_of(simulation, experiments)
+    cells = views.cells(
+        tables.summary, dgps=[simulation["dgp"]], model=simulation["model"],
+        ns=[views.shown_n(experiment)], methods=views.compared_methods(experiment, catalogue),
+        gammas=[spec["gamma"]],
+        source=views.source_of(catalogue, simulation["dgp"], simulation["model"]),
+        metrics=[*_REAL_DATA_SENSE, "brier_corrected", "calibration_slope",
+                 "calibration_slope_corrected"],
+    )  # fmt: skip
+    return cells[cells["method"] != RAW]
+
+
+def _real_at(tables: Tables, gamma: float) -> pd.DataFrame:
+    real = tables.real_data
+    return real[(real["method"] != RAW) & (real["gamma"].round(10) == round(float(gamma), 10))]
+
+
+def real_data_gains(
+    tables: Tables, spec: Mapping, experiments: Mapping, catalogue: Mapping
+) -> list[dict]:
+    """Per metric and method: do the real data sets move the way the simulation does?"""
+    dgp = spec["simulation"]["dgp"]
+    if tables.real_data is None or tables.real_data.empty:
+        return [_not_evaluated(REAL_DATA, "real data")]
+    simulated = _simulated_gains(tables, spec, experiments, catalogue)
+    real = _real_at(tables, spec["gamma"])
+    rows, controls = [], []
+    for method in dict.fromkeys(real["method"]):
+        for metric, sense in _REAL_DATA_SENSE.items():
+            sim = simulated[(simulated["method"] == method) & (simulated["metric"] == metric)]
+            sets = real[(real["method"] == method) & (real["metric"] == metric)]
+            if sim.empty or sets.empty:
+                continue
+            expected = _sign(sim["diff_ci_low"].iloc[0], sim["diff_ci_high"].iloc[0])
+            bounds = zip(sets["diff_ci_low"], sets["diff_ci_high"], strict=True)
+            signs = [_sign(low, high) for low, high in bounds]
+            rows.append(_real_data_row(REAL_DATA, dgp, method, metric, expected, signs, sense))
+            if expected != 0:
+                controls.append(
+                    _real_data_row(
+                        REAL_DATA_CONTROL,
+                        dgp,
+                        method,
+                        metric,
+                        -expected,
+                        signs,
+                        sense,
+                        control=True,
+                    )
+                )
+    if not rows:
+        return [_not_evaluated(REAL_DATA, "real data")]
+    return rows + controls
+
+
+def _real_data_row(claim, dgp, method, metric, expected, signs, sense, *, control=False) -> dict:
+    helped = sum(1 for s in signs if s * sense > 0)
+    hurt = sum(1 for s in signs if s * sense < 0)
+    same = sum(1 for s in signs if s != 0 and s == expected)
+    other = sum(1 for s in signs if s != 0 and s != expected)
+    holds = same > other if expected != 0 else helped + hurt <= len(signs) / 2
+    word = {1: "up", -1: "down", 0: "no change"}[expected]
+    statistic = (
+        f"simulation {word}; of {len(signs)} sets: {helped} helped, {hurt} hurt, "
+        f"{len(signs) - helped - hurt} neither"
+    )
+    return _row(
+        claim,
+        f"{dgp} vs real data",
+        method,
+        metric,
+        statistic,
+        float(same - other),
+        threshold="the simulation's way > the other way" if expected else "at most half move",
+        holds=(not holds) if control else holds,
+    )
+
+
+def calibration_harm(
+    tables: Tables, spec: Mapping, experiments: Mapping, catalogue: Mapping
+) -> list[dict]:
+    """Does augmentation worsen the Brier score, and does the prior-shift correction remove it?
+    In the simulated cell and over the real data sets; the control is the slope."""
+    dgp = spec["simulation"]["dgp"]
+    simulated = _simulated_gains(tables, spec, experiments, catalogue)
+    real = _real_at(tables, spec["gamma"]) if tables.real_data is not None else None
+    rows = []
+    for claim, (metric, corrected) in (
+        (CALIBRATION, ("brier", "brier_corrected")),
+        (CALIBRATION_CONTROL, ("calibration_slope", "calibration_slope_corrected")),
+    ):
+        # a worse slope is a drop towards 0 (over-confidence): the harm's sign per metric
+        harm = 1.0 if metric == "brier" else -1.0
+        control = claim == CALIBRATION_CONTROL
+        for method in dict.fromkeys(simulated["method"]):
+            cell = simulated[simulated["method"] == method].set_index("metric")
+            if metric not in cell.index or corrected not in cell.index:
+                continue
+            rows.append(_harm_row(claim, dgp, method, metric, cell, corrected, harm, control))
+        if real is None or real.empty:
+            continue
+        for method in dict.fromkeys(real["method"]):
+            sets = real[real["method"] == method]
+            rows.append(_real_harm_row(claim, method, metric, sets, corrected, harm, control))
+    return rows or [_not_evaluated(CALIBRATION, dgp)]
+
+
+def _harm_row(claim, dgp, method, metric, cell, corrected, harm, control) -> dict:
+    fitted, fixed = cell.loc[metric], cell.loc[corrected]
+    worse = _sign(fitted["diff_ci_low"], fitted["diff_ci_high"]) * harm > 0
+    still = _sign(fixed["diff_ci_low"], fixed["diff_ci_high"]) * harm > 0
+    holds = worse and not still
+    statistic = (
+        f"difference from raw {fitted['diff_mean']:+.4f} as fitted, "
+        f"{fixed['diff_mean']:+.4f} corrected ({'harmed' if worse else 'not harmed'}, "
+        f"{'still harmed' if still else 'repaired'} after correction)"
+    )
+    return _row(
+        claim, dgp, method, metric, statistic, float(fixed["diff_mean"]),
+        (float(fixed["diff_ci_low"]), float(fixed["diff_ci_high"])),
+        threshold="harmed, and not after correction", holds=(not holds) if control else holds,
+    )  # fmt: skip
+
+
+def _real_harm_row(claim, method, metric, sets, corrected, harm, control) -> dict:
+    fitted = sets[sets["metric"] == metric]
+    fixed = sets[sets["metric"] == corrected].set_index("dgp")
+    harmed = [
+        dgp
+        for dgp, lo, hi in zip(
+            fitted["dgp"], fitted["diff_ci_low"], fitted["diff_ci_high"], strict=True
+        )
+        if _sign(lo, hi) * harm > 0
+    ]  # fmt: skip
+    still = [
+        dgp for dgp in harmed
+        if _sign(fixed.loc[dgp, "diff_ci_low"], fixed.loc[dgp, "diff_ci_high"]) * harm > 0
+    ]  # fmt: skip
+    total = len(fitted)
+    holds = len(harmed) > total / 2 and len(still) <= len(harmed) / 2
+    statistic = (
+        f"of {total} sets: {len(harmed)} harmed, {len(still)} of them still after correction"
+    )
+    return _row(
+        claim, "real data", method, metric, statistic, float(len(harmed) - len(still)),
+        threshold="most harmed, most of them repaired", holds=(not holds) if control else holds,
+    )  # fmt: skip
+
+
 #: claim name in the config's ``claims`` section -> its check
 CHECKS = {
     "population_invariance": check_population_invariance,
@@ -548,6 +744,8 @@ CHECKS = {
     "decomposition": check_decomposition,
     "discrepancy_limits": discrepancy_limits,
     "flexible_gains": flexible_gains,
+    "real_data_gains": real_data_gains,
+    "calibration_harm": calibration_harm,
 }
 
 

@@ -4,6 +4,11 @@ Every fit is scored on test rows reweighted to each evaluation prevalence (``emp
 model that declares exact population metrics (``exact_population``), fitted on a source with a
 population, is also scored exactly (``population``, see :func:`augsim.sources.metric_sources`).
 Regret is the Bayes reference minus the value, where the source has a Bayes reference.
+
+The calibration metrics of the score read as log-odds (:mod:`augsim.calibration`) come from
+the shown source only (the most precise), both as fitted and with the intercept corrected for
+the fit's minority share (the prior-shift correction, ``*_corrected``); they have no Bayes
+reference, so no regret.
 """
 
 from __future__ import annotations
@@ -12,9 +17,14 @@ from collections import defaultdict
 
 import numpy as np
 
+from augsim import calibration
+from augsim.design import minority_weight
 from augsim.dgps import GaussianMixtureDGP
 from augsim.metrics import METRIC_NAMES, score_metrics_at
 from augsim.sources import POPULATION, metric_sources
+
+#: every metric of a fit's rows: the ranking metrics, then the calibration metrics
+ALL_METRICS = (*METRIC_NAMES, *calibration.CALIBRATION_NAMES, *calibration.CORRECTED_NAMES)
 
 
 def evaluate_fits(
@@ -25,14 +35,18 @@ def evaluate_fits(
     prevalences: dict[str, float],
     population: GaussianMixtureDGP | None,
     bayes: dict[float, dict[str, float]] | None,
+    class_counts: tuple[int, int],
 ) -> list[dict]:
     """Metric rows for every fit of a chunk.
 
-    ``population`` is the source's DGP, or None for a source without one; ``bayes`` maps a
-    prevalence to the Bayes metrics there (see :func:`bayes_lookup`), or is None. A failed fit
-    gives NaN values and its error text. Returns one dict per (fit, prevalence, source, metric).
+    ``test`` holds one test set (``X`` (T, d)) or each replicate's own (``X`` (R, T, d) with
+    ``replicate`` (R,): a data set's test parts). ``population`` is the source's DGP, or None
+    for a source without one; ``bayes`` maps a prevalence to the Bayes metrics there (see
+    :func:`bayes_lookup`), or is None; ``class_counts`` are the training replicates' (n0, n1),
+    which give each fit's minority share at its gamma. A failed fit gives NaN values and its
+    error text. Returns one dict per (fit, prevalence, source, metric).
     """
-    features = None if keeps_scores(fits) else model.features(test["X"])
+    test_features = _test_features(test, model, keeps_scores(fits))
     sources = metric_sources(
         exact_model=model.exact_population, has_population=population is not None
     )
@@ -43,15 +57,28 @@ def evaluate_fits(
         if error:
             by_prevalence = [dict.fromkeys(sources) for _ in prevalences]
         else:
+            share = minority_weight(fit["gamma"], *class_counts)
             by_prevalence = _fit_metrics(
-                test["y"], fit_scores(fits, i, features), population, fits["coef"][i],
-                fits["intercept"][i], prevalences=list(prevalences.values()), sources=sources,
+                test["y"], fit_scores(fits, i, test_features(int(replicate))), population,
+                fits["coef"][i], fits["intercept"][i], prevalences=list(prevalences.values()),
+                sources=sources, share=share,
             )  # fmt: skip
         for (label, prevalence), by_source in zip(prevalences.items(), by_prevalence, strict=True):
             reference = _reference(bayes, prevalence)
             where = fit | {"evaluation": label, "prevalence": prevalence}
             rows += _metric_rows(where, by_source, reference, error)
     return rows
+
+
+def _test_features(test: dict[str, np.ndarray], model, kept: bool):
+    """``replicate -> features`` of its test rows (None for fits that kept their scores)."""
+    if kept:
+        return lambda replicate: None
+    if test["X"].ndim == 2:
+        shared = model.features(test["X"])
+        return lambda replicate: shared
+    position = {int(r): k for k, r in enumerate(test["replicate"])}
+    return lambda replicate: model.features(test["X"][position[replicate]])
 
 
 def keeps_scores(fits: dict[str, np.ndarray]) -> bool:
@@ -68,8 +95,10 @@ def fit_scores(fits: dict[str, np.ndarray], i: int, features: np.ndarray | None)
     return features @ fits["coef"][i] + fits["intercept"][i]
 
 
-def _fit_metrics(y_test, scores, population, coef, intercept, *, prevalences, sources):
-    """Per prevalence, the metrics of one fit by source; the test scores are sorted once."""
+def _fit_metrics(y_test, scores, population, coef, intercept, *, prevalences, sources, share):
+    """Per prevalence, the metrics of one fit by source; the test scores are sorted once. The
+    shown source (the last) adds the calibration metrics, as fitted and prior-shift corrected
+    from the fit's minority ``share`` to each prevalence."""
     empirical = score_metrics_at(y_test, scores, prevalences)
     by_prevalence = [{"empirical": values} for values in empirical]
     if POPULATION in sources:
@@ -78,6 +107,18 @@ def _fit_metrics(y_test, scores, population, coef, intercept, *, prevalences, so
         exact = linear_metrics_at(population, coef, intercept, prevalences)
         for values, by_source in zip(exact, by_prevalence, strict=True):
             by_source[POPULATION] = values
+    shown = sources[-1]
+    for pi, by_source in zip(prevalences, by_prevalence, strict=True):
+        shift = calibration.prior_shift(share, pi)
+        if shown == POPULATION:
+            from augsim.population import linear_calibration_at
+
+            (fitted,) = linear_calibration_at(population, coef, intercept, [pi])
+            (corrected,) = linear_calibration_at(population, coef, intercept + shift, [pi])
+        else:
+            (fitted,) = calibration.calibration_metrics_at(y_test, scores, [pi])
+            (corrected,) = calibration.calibration_metrics_at(y_test, scores + shift, [pi])
+        by_source[shown] = by_source[shown] | fitted | calibration.corrected(corrected)
     return by_prevalence
 
 
@@ -88,14 +129,16 @@ def _reference(bayes: dict | None, prevalence: float) -> dict[str, float]:
 
 
 def _metric_rows(where: dict, by_source: dict, reference: dict, error: str) -> list[dict]:
+    shown = list(by_source)[-1]
     rows = []
     for source, values in by_source.items():
-        for metric in METRIC_NAMES:
+        for metric in ALL_METRICS if source == shown else METRIC_NAMES:
             value = np.nan if values is None else values[metric]
+            bayes = reference.get(metric, np.nan)
             rows.append(
                 where
                 | {"source": source, "metric": metric, "value": value}
-                | {"bayes": reference[metric], "regret": reference[metric] - value, "error": error}
+                | {"bayes": bayes, "regret": bayes - value, "error": error}
             )
     return rows
 

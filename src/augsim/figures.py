@@ -53,7 +53,13 @@ METRIC_LABELS = {
     "auprc": "AUPRC",
     "best_balanced_accuracy": "best balanced accuracy",
     "best_f1": "best F1",
+    "brier": "Brier score",
+    "log_loss": "log loss",
+    "calibration_intercept": "calibration intercept",
+    "calibration_slope": "calibration slope",
 }
+#: the metrics the real-data figures show: the ranking metrics and the Brier score
+REAL_DATA_METRICS = (*METRICS, "brier")
 _PALETTE = sns.color_palette("colorblind", 10)
 # One colour and marker per method in every figure, by config key or else by generator registry
 # name; other methods (a second SMOTE instance, say) get a colour from the unused slots, keyed by
@@ -599,6 +605,254 @@ def plot_flexible_rate(
     return fig
 
 
+def plot_real_data(
+    table: pd.DataFrame,
+    *,
+    spec: dict,
+    catalogue: dict,
+    experiments: dict | None = None,
+    dgps: dict | None = None,
+) -> Figure:
+    """Figure 10: the paired gain over raw on real data sets. One panel per (gamma, metric):
+    per data set (rows, by imbalance ratio), each method's mean gain over the splits with its
+    corrected resampled 95% interval (Nadeau and Bengio). No population, so no regret.
+
+    ``table`` is :func:`augsim.views.real_data_gains`.
+    """
+    if table.empty:
+        raise ValueError("real-data figure: the table is empty")
+    style = MethodStyle(catalogue)
+    gains = table[(table["method"] != RAW) & (table["gamma"] > 0)]
+    keys = list(dict.fromkeys(table["dgp"]))
+    methods = list(dict.fromkeys(gains["method"]))
+    gammas = sorted(gains["gamma"].unique())
+    height = 0.9 + 0.28 * len(keys)
+    fig, axes = _figure(len(gammas), len(REAL_DATA_METRICS), panel=(3.3, height), sharey=True)
+    first = table.drop_duplicates("dgp").set_index("dgp")
+    ticks = [f"{first.loc[k, 'dataset']} ({first.loc[k, 'imbalance_ratio']:.0f})" for k in keys]
+    offsets = np.linspace(-0.3, 0.3, len(methods)) if len(methods) > 1 else np.zeros(1)
+    for i, gamma in enumerate(gammas):
+        for j, metric in enumerate(REAL_DATA_METRICS):
+            ax = axes[i, j]
+            ax.axvline(0.0, color="black", lw=0.8)
+            for offset, method in zip(offsets, methods, strict=True):
+                rows = gains[(gains["method"] == method) & (gains["gamma"] == gamma)]
+                rows = rows[rows["metric"] == metric].set_index("dgp").reindex(keys)
+                y = np.arange(len(keys)) + offset
+                ax.errorbar(
+                    rows["diff_mean"],
+                    y,
+                    xerr=[
+                        rows["diff_mean"] - rows["diff_ci_low"],
+                        rows["diff_ci_high"] - rows["diff_mean"],
+                    ],
+                    fmt=style.marker(method),
+                    ms=3,
+                    lw=0.8,
+                    color=style.colour(method),
+                )
+            ax.set_yticks(range(len(keys)), labels=ticks)
+            better = "lower is better" if metric == "brier" else "higher is better"
+            ax.set_title(f"{METRIC_LABELS[metric]} — $\\gamma$ = {gamma:g}")
+            ax.set_xlabel(f"{DIFF_LABEL} ({better})")
+    axes[0, 0].invert_yaxis()  # shared: the lowest imbalance ratio on top in every panel
+    handles = [Line2D([], [], color=style.colour(m), marker=style.marker(m), ms=4) for m in methods]
+    fig.legend(
+        handles,
+        [style.label(m) for m in methods],
+        loc="outside lower center",
+        ncols=min(len(methods), 6),
+    )
+    splits = int(gains["splits"].max())
+    _suptitle(
+        fig,
+        f"Real data sets: gain over raw — model {table['model'].iloc[0]}, {splits} splits",
+        "mean paired difference over stratified train/test splits with the corrected "
+        "resampled 95% interval (Nadeau and Bengio);\ntest-part metric at its own prevalence; "
+        "data sets by imbalance ratio (in brackets); no Bayes reference, so no regret",
+    )
+    return fig
+
+
+def plot_sim_vs_real(
+    summary: pd.DataFrame,
+    table: pd.DataFrame,
+    *,
+    spec: dict,
+    catalogue: dict,
+    experiments: dict,
+    dgps: dict | None = None,
+) -> Figure:
+    """Figure 11: simulation and real data side by side. Per metric, each method's gain over raw
+    at ``spec["gamma"]``: in the misspecified simulation (large marker, 95% interval) and on
+    every real data set (small markers, filled where the corrected interval excludes 0)."""
+    style = MethodStyle(catalogue)
+    gamma = float(spec["gamma"])
+    simulation = spec["simulation"]
+    experiment = views.experiment_of(simulation, experiments)
+    sim = views.cells(
+        summary,
+        dgps=[simulation["dgp"]],
+        model=simulation["model"],
+        ns=[views.shown_n(experiment)],
+        methods=views.compared_methods(experiment, catalogue),
+        gammas=[gamma],
+        source=views.source_of(catalogue, simulation["dgp"], simulation["model"]),
+        metrics=REAL_DATA_METRICS,
+    )
+    sim = sim[sim["method"] != RAW]
+    real = table[(table["method"] != RAW) & (table["gamma"] == gamma)]
+    methods = [m for m in dict.fromkeys(real["method"]) if m in set(sim["method"])]
+    fig, axes = _figure(1, len(REAL_DATA_METRICS), panel=(3.0, 3.4))
+    for ax, metric in zip(axes[0], REAL_DATA_METRICS, strict=True):
+        ax.axhline(0.0, color="black", lw=0.8)
+        for x, method in enumerate(methods):
+            colour = style.colour(method)
+            cell = sim[(sim["method"] == method) & (sim["metric"] == metric)]
+            if len(cell):
+                row = cell.iloc[0]
+                ax.errorbar(
+                    x - 0.18,
+                    row["diff_mean"],
+                    yerr=[
+                        [row["diff_mean"] - row["diff_ci_low"]],
+                        [row["diff_ci_high"] - row["diff_mean"]],
+                    ],
+                    fmt="D",
+                    ms=6,
+                    color=colour,
+                    lw=1.2,
+                )
+            sets = real[(real["method"] == method) & (real["metric"] == metric)]
+            significant = (sets["diff_ci_low"] > 0) | (sets["diff_ci_high"] < 0)
+            jitter = np.linspace(-0.08, 0.08, len(sets)) if len(sets) > 1 else np.zeros(len(sets))
+            ax.scatter(
+                x + 0.18 + jitter[~significant.to_numpy()],
+                sets["diff_mean"][~significant],
+                s=12,
+                facecolors="none",
+                edgecolors=colour,
+                lw=0.8,
+            )
+            ax.scatter(
+                x + 0.18 + jitter[significant.to_numpy()],
+                sets["diff_mean"][significant],
+                s=12,
+                color=colour,
+            )
+        ax.set_xticks(
+            range(len(methods)), labels=[style.label(m) for m in methods], rotation=30, ha="right"
+        )
+        ax.set_title(METRIC_LABELS[metric])
+        ax.set_ylabel(DIFF_LABEL)
+    handles = [
+        Line2D([], [], color="0.3", marker="D", ls="", ms=6),
+        Line2D([], [], color="0.3", marker="o", ls="", ms=4),
+        Line2D([], [], markeredgecolor="0.3", markerfacecolor="none", marker="o", ls="", ms=4),
+    ]
+    names = [
+        f"simulation: DGP {simulation['dgp']} (95% interval)",
+        "real data set: corrected interval excludes 0",
+        "real data set: it does not",
+    ]
+    fig.legend(handles, names, loc="outside lower center", ncols=3)
+    _suptitle(
+        fig,
+        f"Do the simulation's findings hold on real data? — $\\gamma$ = {gamma:g}",
+        f"gain over raw at the deployment prevalence; simulation: {simulation['model']}, "
+        f"{_source_label(views.source_of(catalogue, simulation['dgp'], simulation['model']))}; "
+        f"real data: {real['dgp'].nunique()} sets, test-part metric (Brier: lower is better)",
+    )
+    return fig
+
+
+#: the calibration figure's panels: metric, and the name of its prior-shift corrected value
+_CALIBRATION_PANELS = (
+    ("brier", "brier_corrected"),
+    ("calibration_slope", "calibration_slope_corrected"),
+)
+
+
+def plot_calibration(
+    summary: pd.DataFrame,
+    table: pd.DataFrame,
+    *,
+    spec: dict,
+    catalogue: dict,
+    experiments: dict,
+    dgps: dict | None = None,
+) -> Figure:
+    """Figure 12: calibration against gamma, as fitted (solid) and with the intercept corrected
+    for the synthetic share (the prior-shift correction, dashed). Top row: the misspecified
+    simulation; bottom row: the mean over the real data sets. Brier score as a difference from
+    raw; the calibration slope as is (a shift of the intercept leaves it unchanged)."""
+    style = MethodStyle(catalogue)
+    simulation = spec["simulation"]
+    names = [name for pair in _CALIBRATION_PANELS for name in pair]
+    experiment = views.experiment_of(simulation, experiments)
+    sim = views.cells(
+        summary,
+        dgps=[simulation["dgp"]],
+        model=simulation["model"],
+        ns=[views.shown_n(experiment)],
+        methods=views.compared_methods(experiment, catalogue),
+        gammas=experiment["gammas"],
+        source=views.source_of(catalogue, simulation["dgp"], simulation["model"]),
+        metrics=names,
+    )
+    sim = sim.rename(columns={"mean": "value_mean"})
+    real = table.groupby(["method", "gamma", "metric"], as_index=False, sort=False)[
+        ["value_mean", "diff_mean"]
+    ].mean()
+    rows = {"simulation": sim, "real": real}
+    fig, axes = _figure(2, len(_CALIBRATION_PANELS), panel=(4.4, 3.0))
+    for i, (part, frame) in enumerate(rows.items()):
+        methods = list(dict.fromkeys(frame["method"]))
+        for j, (metric, corrected) in enumerate(_CALIBRATION_PANELS):
+            ax = axes[i, j]
+            column = "diff_mean" if metric == "brier" else "value_mean"
+            for method in methods:
+                for name, ls in ((metric, "-"), (corrected, "--")):
+                    curve = frame[(frame["method"] == method) & (frame["metric"] == name)]
+                    if method == RAW and name == corrected:
+                        continue
+                    curve = curve.sort_values("gamma")
+                    ax.plot(
+                        curve["gamma"],
+                        curve[column],
+                        ls=ls,
+                        marker=style.marker(method),
+                        ms=3.5,
+                        color=style.colour(method),
+                        lw=1,
+                    )
+            where = (
+                f"DGP {simulation['dgp']}, {simulation['model']}"
+                if part == "simulation"
+                else f"mean over {table['dgp'].nunique()} real data sets"
+            )
+            label = f"{METRIC_LABELS[metric]}{' - raw' if metric == 'brier' else ''}"
+            ax.set_title(f"{label} — {where}")
+            ax.set_xlabel(GAMMA_LABEL)
+            if metric == "brier":
+                ax.axhline(0.0, color="black", lw=0.8)
+            else:
+                ax.axhline(1.0, color="0.5", lw=0.8, ls=":")
+    methods = list(dict.fromkeys([*sim["method"], *real["method"]]))
+    handles = [Line2D([], [], color=style.colour(m), marker=style.marker(m), ms=4) for m in methods]
+    handles += [Line2D([], [], color="0.3", ls="-"), Line2D([], [], color="0.3", ls="--")]
+    labels = [style.label(m) for m in methods] + ["as fitted", "prior-shift corrected"]
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
+    _suptitle(
+        fig,
+        "Calibration: does augmentation harm it, and does the prior-shift correction repair it?",
+        "at the deployment prevalence; the correction adds logit(prevalence) - logit(the "
+        "fit's minority share) to the intercept;\nslope 1 is calibrated (dotted); the "
+        "correction cannot change the slope",
+    )
+    return fig
+
+
 def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) -> None:
     """Write ``fig`` as PDF and PNG (150 dpi); neither path ever holds a partial file.
 
@@ -610,7 +864,7 @@ def save_figure(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.Pat
 
 
 #: the input names of a plot rule that are tables, in the order the plot functions take them
-TABLE_INPUTS = ("summary", "population", "discrepancies", "flexible")
+TABLE_INPUTS = ("summary", "population", "discrepancies", "flexible", "real_data")
 
 
 def render(
@@ -907,4 +1161,7 @@ PLOTS = {
     "discrepancies": plot_discrepancies,
     "flexible_models": plot_flexible_models,
     "flexible_rate": plot_flexible_rate,
+    "real_data": plot_real_data,
+    "sim_vs_real": plot_sim_vs_real,
+    "calibration": plot_calibration,
 }

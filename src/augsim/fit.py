@@ -64,7 +64,8 @@ def fit_replicates(
     replicates than the study). ``rng_for_replicate(replicate)`` gives the random stream of a
     replicate's fits: every fit of one replicate, whatever the method and gamma, starts from the
     same stream, so the paired differences of a model that draws random numbers share them. A
-    model that keeps scores (``stores_scores``) scores ``test_X`` (T, d) after each fit.
+    model that keeps scores (``stores_scores``) scores ``test_X`` after each fit: (T, d) shared
+    by every replicate, or (R, T, d), each replicate's own test rows (a data set's splits).
 
     Returns arrays with one entry per fit: ``replicate``, ``gamma``, ``intercept``,
     ``coef`` (F, p), ``scores`` (F, T; T = 0 for a model that keeps coefficients), ``n_iter``,
@@ -78,15 +79,16 @@ def fit_replicates(
             continue
         prior_error = "" if synthetic is None else str(synthetic["error"][i])
         rows = None if synthetic is None else synthetic["X"][i]
+        test_rows = test_X[i] if test_X is not None and test_X.ndim == 3 else test_X
         for gamma in method_gammas(role, gammas):
             rng = None if rng_for_replicate is None else rng_for_replicate(int(rep))
             records.append(
-                _fit_one(train["X"][i], train["y"], rows, make_model, role, gamma, rng, test_X)
+                _fit_one(train["X"][i], train["y"], rows, make_model, role, gamma, rng, test_rows)
                 if not prior_error
                 else {"error": f"generator: {prior_error}"}
             )
             records[-1].update(replicate=int(rep), gamma=float(gamma))
-    return _stack_fits(records, test_rows=0 if test_X is None else len(test_X))
+    return _stack_fits(records, test_rows=0 if test_X is None else test_X.shape[-2])
 
 
 def fit_at_gamma(X, y, synthetic, make_model, role: Role | str, gamma: float, rng=None):

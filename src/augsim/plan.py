@@ -3,8 +3,12 @@
 The Snakemake workflow asks this module for its targets and parameters, so the expansion of a
 config into jobs is plain Python, tested without Snakemake. Names used here:
 
+data source
+    A DGP (``dgps``, simulated) or a real data set (``datasets.sets``, finite); its kind comes
+    from :func:`source_kind`. Tables and wildcards name it ``dgp`` either way.
 scenario
-    A (data source, training size n) pair; its replicates are the unit of simulation.
+    A (data source, training size n) pair; its replicates are the unit of simulation. A data
+    set has one training size: its training part's (:func:`split_sizes`).
 cell
     A (data source, n, model instance, method) combination with the gammas it is fitted at.
 method
@@ -29,7 +33,7 @@ from augsim.design import (
     training_prevalence,
 )
 from augsim.methods import BUILT_IN, RAW, REWEIGHT
-from augsim.sources import SIMULATED, SourceKind
+from augsim.sources import FINITE, SIMULATED, SourceKind
 
 
 @dataclass(frozen=True, order=True)
@@ -72,11 +76,53 @@ def stores_scores(config: dict, model: str) -> bool:
     return MODELS[config["models"][model]["name"]].stores_scores
 
 
+def dataset_specs(config: dict) -> dict[str, dict]:
+    """The real data sets of the config by key (``datasets.sets``; none without that section)."""
+    return config.get("datasets", {}).get("sets", {})
+
+
+def sources(config: dict) -> list[str]:
+    """Every data source key: the DGPs, then the data sets."""
+    return [*config["dgps"], *dataset_specs(config)]
+
+
 def source_kind(config: dict, dgp: str) -> SourceKind:
-    """The kind of the data source ``dgp``: every ``dgps`` entry is simulated."""
-    if dgp not in config["dgps"]:
-        raise ValueError(f"{dgp!r} is not a data source of the config")
-    return SIMULATED
+    """The kind of the data source ``dgp``: a ``dgps`` entry is simulated, a data set finite."""
+    if dgp in config["dgps"]:
+        return SIMULATED
+    if dgp in dataset_specs(config):
+        return FINITE
+    raise ValueError(f"{dgp!r} is not a data source of the config")
+
+
+def experiment_sources(experiment: dict) -> list[str]:
+    """An experiment's data sources: its DGPs, or its data sets."""
+    return list(experiment.get("dgps", experiment.get("datasets", [])))
+
+
+def experiment_scenarios(config: dict, experiment: dict) -> list[tuple[str, int]]:
+    """An experiment's (data source, n) pairs: each DGP at each of its ``n``, or each data set
+    at its training part's size."""
+    if "datasets" in experiment:
+        return [(key, sum(class_counts(config, key))) for key in experiment["datasets"]]
+    return [(dgp, n) for dgp in experiment["dgps"] for n in experiment["n"]]
+
+
+def split_sizes(config: dict, dataset: str) -> tuple[int, int, int, int]:
+    """(train majority, train minority, test majority, test minority) rows of every split of a
+    data set, from the package's class counts (no data is loaded)."""
+    from augsim import datasets, splits
+
+    n0, n1 = datasets.class_counts(dataset_specs(config)[dataset]["name"])
+    return splits.split_sizes(n0, n1, test_fraction=config["datasets"]["test_fraction"])
+
+
+def class_counts(config: dict, dgp: str, n: int | None = None) -> tuple[int, int]:
+    """(n0, n1) of a training replicate of data source ``dgp`` at size ``n``: from the imbalance
+    ratio for a DGP, the training part's for a data set (which has one size)."""
+    if source_kind(config, dgp) is FINITE:
+        return split_sizes(config, dgp)[:2]
+    return class_sizes(int(n), config["imbalance_ratio"])
 
 
 def has_population_metrics(config: dict, dgp: str, model: str) -> bool:
@@ -106,16 +152,24 @@ def catalogue(config: dict) -> dict:
         model = MODELS[spec["name"]]
         models[key] = {"label": model.label, "exact_population": model.exact_population}
         models[key]["flexibility"] = model.flexibility
-    sources = {}
-    for key in config["dgps"]:
+    kinds = {}
+    for key in sources(config):
         kind = source_kind(config, key)
-        sources[key] = {"kind": kind.name, "has_population": kind.has_population}
+        kinds[key] = {"kind": kind.name, "has_population": kind.has_population}
+        if kind is FINITE:
+            train0, train1, test0, test1 = split_sizes(config, key)
+            kinds[key] |= {
+                "name": dataset_specs(config)[key]["name"],
+                "imbalance_ratio": (train0 + test0) / (train1 + test1),
+                "n_train": train0 + train1,
+                "n_test": test0 + test1,
+            }
     return {
         "roles": method_roles(config),
         "labels": labels,
         "generator_names": {key: spec["name"] for key, spec in config["generators"].items()},
         "models": models,
-        "dgps": sources,
+        "dgps": kinds,
     }
 
 
@@ -131,17 +185,16 @@ def cells(config: dict) -> list[Cell]:
     replicates: dict[tuple, int] = defaultdict(int)
     for experiment in config["experiments"].values():
         count = experiment_replicates(config, experiment)
-        for dgp in experiment["dgps"]:
-            for n in experiment["n"]:
-                for model in experiment["models"]:
-                    keys = [(dgp, n, model, RAW)]
-                    gammas[keys[0]].add(0.0)
-                    for method in experiment["methods"]:
-                        if method != RAW:
-                            keys.append((dgp, n, model, method))
-                            gammas[keys[-1]].update(map(float, experiment["gammas"]))
-                    for key in keys:
-                        replicates[key] = max(replicates[key], count)
+        for dgp, n in experiment_scenarios(config, experiment):
+            for model in experiment["models"]:
+                keys = [(dgp, n, model, RAW)]
+                gammas[keys[0]].add(0.0)
+                for method in experiment["methods"]:
+                    if method != RAW:
+                        keys.append((dgp, n, model, method))
+                        gammas[keys[-1]].update(map(float, experiment["gammas"]))
+                for key in keys:
+                    replicates[key] = max(replicates[key], count)
     return sorted(
         Cell(*key, tuple(sorted(values)), replicates[key]) for key, values in gammas.items()
     )
@@ -182,7 +235,7 @@ def augmentations(config: dict) -> dict[tuple[str, int, str], int]:
     largest: dict[tuple[str, int, str], int] = {}
     for cell in cells(config):
         if methods.draws_rows(roles[cell.method]):
-            n0, n1 = class_sizes(cell.n, config["imbalance_ratio"])
+            n0, n1 = class_counts(config, cell.dgp, cell.n)
             m = synthetic_count(max(cell.gammas), n0, n1)
             key = (cell.dgp, cell.n, cell.method)
             largest[key] = max(m, largest.get(key, 0))
@@ -213,13 +266,20 @@ def cell_chunks(config: dict, cell: Cell) -> range:
     return range(-(-cell.replicates // config["chunk_size"]))
 
 
-def evaluation_prevalences(config: dict, n: int) -> dict[str, float]:
-    """The prevalences a fit of training size ``n`` is evaluated at, by label."""
-    return labelled_prevalences(study_prevalence(config, n), config["extra_prevalences"])
+def evaluation_prevalences(config: dict, dgp: str, n: int) -> dict[str, float]:
+    """The prevalences a fit on data source ``dgp`` at training size ``n`` is evaluated at, by
+    label: the deployment prevalence (label ``training``) and the config's extra ones."""
+    deployment = study_prevalence(config, dgp, n)
+    return labelled_prevalences(deployment, config["extra_prevalences"])
 
 
-def study_prevalence(config: dict, n: int) -> float:
-    """The training (deployment) prevalence n1 / n of training size ``n``."""
+def study_prevalence(config: dict, dgp: str, n: int) -> float:
+    """The deployment prevalence of scenario (``dgp``, ``n``): the training prevalence n1 / n of
+    a DGP's replicates; a data set's test part's own prevalence (its population's, as near as
+    the data say: the split is stratified)."""
+    if source_kind(config, dgp) is FINITE:
+        _, _, test0, test1 = split_sizes(config, dgp)
+        return test1 / (test0 + test1)
     return training_prevalence(config["imbalance_ratio"], n)
 
 
@@ -229,7 +289,7 @@ def bayes_prevalences(config: dict, dgp: str) -> list[float]:
         p
         for scenario_dgp, n in scenarios(config)
         if scenario_dgp == dgp
-        for p in evaluation_prevalences(config, n).values()
+        for p in evaluation_prevalences(config, dgp, n).values()
     }
     return sorted(needed)
 

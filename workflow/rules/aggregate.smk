@@ -62,6 +62,7 @@ rule check_claims:
         replicates=f"{RESULTS}/tables/replicates.csv",
         population=f"{RESULTS}/tables/population.csv",
         test_errors=all_test_errors(),
+        real_data=real_data_table(),
         code=code("check_claims"),
     output:
         csv=f"{RESULTS}/claims.csv",

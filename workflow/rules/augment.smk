@@ -15,7 +15,7 @@ rule augment_data:
         mem_mb=1000,
         runtime=10,
     params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        dgp=source_spec,
         generator=lambda wildcards: config["generators"][wildcards.generator],
         m_max=lambda wildcards: plan.augmentations(config)[
             (wildcards.dgp, int(wildcards.n), wildcards.generator)

@@ -21,7 +21,7 @@ def alternatives(names):
 
 
 wildcard_constraints:
-    dgp=alternatives(config["dgps"]),
+    dgp=alternatives(plan.sources(config)),
     generator=alternatives(config["generators"]),
     model=alternatives(config["models"]),
     method=alternatives([*config["generators"], *BUILT_IN]),
@@ -80,6 +80,8 @@ def all_targets():
         tables.append("discrepancies")
     if "flexible_models" in config["figures"]:
         tables.append("flexible")
+    if "real_data" in config["figures"]:
+        tables.append("real_data")
     return [
         *(f"{RESULTS}/tables/{table}.csv" for table in tables),
         f"{RESULTS}/claims.md",
@@ -95,11 +97,20 @@ def synthetic_input(wildcards):
     return []
 
 
+def test_part_path(dgp, n, chunk):
+    return f"{RESULTS}/data/{dgp}/n{n}/test_{chunk}.npz"
+
+
 def test_input(wildcards):
-    """The source's shared test set (a source without one keeps test rows per replicate)."""
+    """The source's shared test set, or the test parts of the chunk's splits of a data set."""
     if plan.source_kind(config, wildcards.dgp).shared_test_set:
         return f"{RESULTS}/data/{wildcards.dgp}/test.npz"
-    return []
+    return test_part_path(wildcards.dgp, wildcards.n, wildcards.chunk)
+
+
+def source_spec(wildcards):
+    """The DGP spec of a simulated source, or None: a data set has no DGP."""
+    return config["dgps"].get(wildcards.dgp)
 
 
 def scored_test_input(wildcards):
@@ -155,6 +166,13 @@ def figure_params(figure):
         "dgps": config["dgps"],
         "catalogue": CATALOGUE,
     }
+
+
+def real_data_table():
+    """The real-data table, where the study draws it."""
+    if "real_data" in config["figures"]:
+        return f"{RESULTS}/tables/real_data.csv"
+    return []
 
 
 def test_error_path(dgp, n, model):

@@ -20,7 +20,10 @@ rule evaluate_models:
         population=population_spec,
         model=lambda wildcards: config["models"][wildcards.model],
         prevalences=lambda wildcards: plan.evaluation_prevalences(
-            config, int(wildcards.n)
+            config, wildcards.dgp, int(wildcards.n)
+        ),
+        class_counts=lambda wildcards: plan.class_counts(
+            config, wildcards.dgp, int(wildcards.n)
         ),
     script:
         "../../scripts/evaluate_models.py"
@@ -50,6 +53,8 @@ rule estimate_test_error:
         replicates=lambda wildcards: plan.test_error_replicates(
             config, wildcards.dgp, int(wildcards.n), wildcards.model
         ),
-        prevalence=lambda wildcards: plan.study_prevalence(config, int(wildcards.n)),
+        prevalence=lambda wildcards: plan.study_prevalence(
+            config, wildcards.dgp, int(wildcards.n)
+        ),
     script:
         "../../scripts/estimate_test_error.py"

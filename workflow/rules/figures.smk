@@ -12,6 +12,10 @@ localrules:
     tabulate_flexible,
     plot_flexible_models,
     plot_flexible_rate,
+    tabulate_real_data,
+    plot_real_data,
+    plot_sim_vs_real,
+    plot_calibration,
 
 
 rule plot_well_specified:
@@ -249,3 +253,91 @@ rule plot_flexible_rate:
         figure_params("flexible_rate"),
     script:
         "../../scripts/plot_flexible_rate.py"
+
+
+rule tabulate_real_data:
+    input:
+        replicates=f"{RESULTS}/tables/replicates.csv",
+        code=code("tabulate_real_data"),
+    output:
+        csv=f"{RESULTS}/tables/real_data.csv",
+        md=report(
+            f"{RESULTS}/tables/real_data.md",
+            caption="../report/real_data_table.rst",
+            category="Tables",
+        ),
+    log:
+        f"{LOGS}/tabulate_real_data.log",
+    conda:
+        ENV
+    params:
+        spec=config["figures"].get("real_data", {}),
+        experiments=config["experiments"],
+        catalogue=CATALOGUE,
+    script:
+        "../../scripts/tabulate_real_data.py"
+
+
+rule plot_real_data:
+    input:
+        real_data=f"{RESULTS}/tables/real_data.csv",
+        code=code("plot_real_data"),
+    output:
+        report(
+            figure_paths("real_data")[0],
+            caption="../report/real_data.rst",
+            category="Figures",
+        ),
+        figure_paths("real_data")[1],
+    log:
+        f"{LOGS}/plot_real_data.log",
+    conda:
+        ENV
+    params:
+        figure_params("real_data"),
+    script:
+        "../../scripts/plot_real_data.py"
+
+
+rule plot_sim_vs_real:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+        real_data=f"{RESULTS}/tables/real_data.csv",
+        code=code("plot_sim_vs_real"),
+    output:
+        report(
+            figure_paths("sim_vs_real")[0],
+            caption="../report/sim_vs_real.rst",
+            category="Figures",
+        ),
+        figure_paths("sim_vs_real")[1],
+    log:
+        f"{LOGS}/plot_sim_vs_real.log",
+    conda:
+        ENV
+    params:
+        figure_params("sim_vs_real"),
+    script:
+        "../../scripts/plot_sim_vs_real.py"
+
+
+rule plot_calibration:
+    input:
+        summary=f"{RESULTS}/tables/summary.csv",
+        real_data=f"{RESULTS}/tables/real_data.csv",
+        code=code("plot_calibration"),
+    output:
+        report(
+            figure_paths("calibration")[0],
+            caption="../report/calibration.rst",
+            category="Figures",
+        ),
+        figure_paths("calibration")[1],
+    log:
+        f"{LOGS}/plot_calibration.log",
+    conda:
+        ENV
+    params:
+        figure_params("calibration"),
+    script:
+        "../../scripts/plot_calibration.py"

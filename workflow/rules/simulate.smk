@@ -1,4 +1,6 @@
 rule simulate_data:
+    wildcard_constraints:
+        dgp=alternatives(config["dgps"]),
     input:
         code=code("simulate_data"),
     output:
@@ -23,6 +25,8 @@ rule simulate_data:
 
 
 rule simulate_test_set:
+    wildcard_constraints:
+        dgp=alternatives(config["dgps"]),
     input:
         code=code("simulate_test_set"),
     output:
@@ -46,6 +50,8 @@ rule simulate_test_set:
 
 
 rule compute_bayes:
+    wildcard_constraints:
+        dgp=alternatives(config["dgps"]),
     input:
         code=code("compute_bayes"),
     output:
@@ -65,3 +71,31 @@ rule compute_bayes:
         prevalences=lambda wildcards: plan.bayes_prevalences(config, wildcards.dgp),
     script:
         "../../scripts/compute_bayes.py"
+
+
+# The training and test parts of the chunk's splits of a real data set.
+rule split_data:
+    wildcard_constraints:
+        dgp=alternatives(plan.dataset_specs(config)),
+    input:
+        code=code("split_data"),
+    output:
+        train=train_path("{dgp}", "{n}", "{chunk}"),
+        test=test_part_path("{dgp}", "{n}", "{chunk}"),
+    log:
+        f"{LOGS}/split_data/{{dgp}}_n{{n}}_{{chunk}}.log",
+    benchmark:
+        f"{BENCHMARKS}/split_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        dataset=lambda wildcards: plan.dataset_specs(config)[wildcards.dgp]["name"],
+        test_fraction=config.get("datasets", {}).get("test_fraction"),
+        seed=config["seed"],
+        replicate_ids=lambda wildcards: replicate_ids(wildcards.chunk),
+    script:
+        "../../scripts/split_data.py"
