@@ -381,7 +381,7 @@ def test_render_draws_a_rule_from_table_files(tmp_path, summary, population, fig
 
 
 def test_render_rejects_an_unknown_figure(tmp_path):
-    with pytest.raises(ValueError, match="valid figures: decomposition"):
+    with pytest.raises(ValueError, match="valid figures: calibration, decomposition"):
         figures.render("roc", inputs={}, params={}, outputs=[])
 
 

@@ -66,10 +66,42 @@ def test_evaluation_prevalence_is_the_design_one():
     from augsim.design import training_prevalence
 
     config = {**CI, "imbalance_ratio": 20, "extra_prevalences": [0.5]}
-    assert plan.evaluation_prevalences(config, 500) == {
+    assert plan.evaluation_prevalences(config, "shared", 500) == {
         "training": training_prevalence(20, 500),
         "fixed_0.5": 0.5,
     }
+
+
+def test_a_data_set_is_a_finite_source_of_one_training_size():
+    """ecoli2: 284 majority and 52 minority rows; test parts of round(0.3 x count) per class."""
+    from augsim.sources import FINITE, SIMULATED
+
+    assert plan.source_kind(CI, "ecoli2") is FINITE and plan.source_kind(CI, "shared") is SIMULATED
+    assert plan.split_sizes(CI, "ecoli2") == (199, 36, 85, 16)
+    assert plan.class_counts(CI, "ecoli2") == (199, 36)
+    experiment = CI["experiments"]["real_data"]
+    assert plan.experiment_scenarios(CI, experiment) == [("ecoli2", 235), ("vowel0", 692)]
+    # the deployment prevalence is the test part's own
+    assert plan.evaluation_prevalences(CI, "ecoli2", 235)["training"] == 16 / 101
+    real = {(c.dgp, c.method): c for c in plan.cells(CI) if c.dgp == "ecoli2"}
+    assert real[("ecoli2", "smote")].n == 235 and real[("ecoli2", "smote")].gammas == (0.0, 0.5, 1.0)
+    # m at gamma 1 balances the training part: 199 - 36 synthetic rows
+    assert plan.augmentations(CI)[("ecoli2", 235, "smote")] == 163
+    info = plan.catalogue(CI)["dgps"]["ecoli2"]
+    assert info["kind"] == "finite" and not info["has_population"]
+    assert (info["n_train"], info["n_test"]) == (235, 101)
+    assert info["imbalance_ratio"] == pytest.approx(284 / 52)
+    # a data set has no Bayes reference and no population curve
+    assert "ecoli2" not in plan.population_dgps(CI)
+    assert all(cell["dgp"] != "ecoli2" for cell in plan.population_cells(CI))
+
+
+def test_the_paper_lists_exactly_the_sets_its_rule_selects():
+    from augsim import datasets
+
+    listed = [spec["name"] for spec in PAPER["datasets"]["sets"].values()]
+    assert sorted(listed) == sorted(datasets.select(**PAPER["datasets"]["selection"]))
+    assert 8 <= len(listed) <= 15
 
 
 def test_population_cells_merge_the_gammas_of_every_exact_model():

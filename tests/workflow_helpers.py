@@ -17,7 +17,7 @@ RECORDED_TABLES = REPO / "tests" / "data" / "ci_tables"
 #: the CI study's tables as recorded, by their path under results/ci/
 RECORDED = (
     "tables/replicates", "tables/summary", "tables/failures", "tables/population",
-    "tables/flexible", "claims",
+    "tables/flexible", "tables/real_data", "claims",
 )  # fmt: skip
 WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
 
