@@ -84,7 +84,8 @@ def test_a_data_set_is_a_finite_source_of_one_training_size():
     # the deployment prevalence is the test part's own
     assert plan.evaluation_prevalences(CI, "ecoli2", 235)["training"] == 16 / 101
     real = {(c.dgp, c.method): c for c in plan.cells(CI) if c.dgp == "ecoli2"}
-    assert real[("ecoli2", "smote")].n == 235 and real[("ecoli2", "smote")].gammas == (0.0, 0.5, 1.0)
+    smote = real[("ecoli2", "smote")]
+    assert smote.n == 235 and smote.gammas == (0.0, 0.5, 1.0)
     # m at gamma 1 balances the training part: 199 - 36 synthetic rows
     assert plan.augmentations(CI)[("ecoli2", 235, "smote")] == 163
     info = plan.catalogue(CI)["dgps"]["ecoli2"]

@@ -20,10 +20,16 @@ CATALOGUE = {
     "dgps": {
         "hetero": {"kind": "simulated", "has_population": True},
         **{
-            key: {"kind": "finite", "has_population": False, "name": f"set_{key}",
-                  "imbalance_ratio": ratio, "n_train": n_train, "n_test": n_test}
+            key: {
+                "kind": "finite",
+                "has_population": False,
+                "name": f"set_{key}",
+                "imbalance_ratio": ratio,
+                "n_train": n_train,
+                "n_test": n_test,
+            }
             for key, (n_train, n_test, ratio) in SIZES.items()
-        },  # fmt: skip
+        },
     },
 }
 EXPERIMENTS = {
@@ -54,9 +60,11 @@ def _replicates():
         for split in range(SPLITS):
             for metric in METRICS:
                 raw = 0.5 + 0.01 * split
-                cell = {"dgp": dgp, "n": SIZES[dgp][0], "model": "logistic", "replicate": split,
-                        "evaluation": "training", "prevalence": 0.1, "source": "empirical",
-                        "metric": metric, "bayes": np.nan, "regret": np.nan, "error": ""}  # fmt: skip
+                cell = {
+                    "dgp": dgp, "n": SIZES[dgp][0], "model": "logistic", "replicate": split,
+                    "evaluation": "training", "prevalence": 0.1, "source": "empirical",
+                    "metric": metric, "bayes": np.nan, "regret": np.nan, "error": "",
+                }  # fmt: skip
                 rows.append(cell | {"method": "raw", "gamma": 0.0, "value": raw})
                 for method in ("reweight", "smote"):
                     value = raw + _gain(dgp, method, metric, split)

@@ -28,6 +28,7 @@ from workflow_helpers import (
 )
 
 from augsim import codedeps, io, plan, validation
+from augsim.evaluate import ALL_METRICS
 from augsim.metrics import METRIC_NAMES
 
 pytestmark = pytest.mark.workflow
@@ -68,15 +69,25 @@ def test_every_figure_and_table_exists(ci_run):
 def test_replicate_table_has_documented_columns_and_ranges(ci_run):
     table = pd.read_csv(ci_run / "results" / "ci" / "tables" / "replicates.csv")
     assert list(table.columns) == REPLICATE_COLUMNS
-    assert set(table["metric"]) == set(METRIC_NAMES)
+    assert set(table["metric"]) == set(ALL_METRICS)
     assert set(table["source"]) == {"empirical", "population"}
-    assert table["value"].between(0, 1).all()
-    assert table["bayes"].between(0, 1).all()
+    # probabilities and their squared errors lie in [0, 1]; log loss and the slope need not
+    bounded = table[table["metric"].isin([*METRIC_NAMES, "brier", "brier_corrected"])]
+    assert bounded["value"].between(0, 1).all()
+    ranking = table[table["metric"].isin(METRIC_NAMES)]
+    simulated = ranking[ranking["dgp"].isin(_ci_config()["dgps"])]
+    assert simulated["bayes"].between(0, 1).all()
+    assert ranking.loc[~ranking["dgp"].isin(_ci_config()["dgps"]), "bayes"].isna().all()
     # Bayes is optimal among all scores at the population level
-    population = table[table["source"] == "population"]
+    population = ranking[ranking["source"] == "population"]
     assert (population["regret"] > -1e-9).all()
+    # calibration: from the shown source only (exact where the fit has exact metrics)
+    calibration = table[~table["metric"].isin(METRIC_NAMES)]
+    exact = calibration["model"].isin(["logistic"]) & calibration["dgp"].isin(_ci_config()["dgps"])
+    assert (calibration.loc[exact, "source"] == "population").all()
+    assert (calibration.loc[~exact, "source"] == "empirical").all()
     # every replicate of every cell (its experiment's count), each at two prevalences
-    counts = table.groupby(["dgp", "n", "model", "method", "source", "metric"]).size()
+    counts = ranking.groupby(["dgp", "n", "model", "method", "source", "metric"]).size()
     for (dgp, n, model, method, *_), count in counts.items():
         cell = plan.find_cell(_ci_config(), dgp, n, model, method)
         assert count == cell.replicates * len(cell.gammas) * 2, (dgp, n, model, method)
@@ -88,9 +99,10 @@ def test_summary_pairs_every_method_with_raw(ci_run):
     assert (raw["diff_mean"] == 0).all()
     assert (summary["n_failed"] == 0).all()
     for row in summary.itertuples():
-        assert (
-            row.n_ok
-            == plan.find_cell(_ci_config(), row.dgp, row.n, row.model, row.method).replicates
+        replicates = plan.find_cell(_ci_config(), row.dgp, row.n, row.model, row.method).replicates
+        # a test part that the scores separate has no calibration intercept and slope
+        assert row.n_ok == replicates or (
+            row.metric.startswith("calibration_") and row.n_ok < replicates
         )
     assert (summary["ci_low"] <= summary["mean"]).all()
     assert (summary["mean"] <= summary["ci_high"]).all()
@@ -117,6 +129,7 @@ def test_generator_parameter_change_reruns_only_that_generator(ci_run):
     downstream = {f"plot_{f}" for f in FIGURES if f != "population"}
     # SMOTE's fits of the flexible models also change their test-set error
     tables = {"aggregate_results", "tabulate_discrepancies", "tabulate_flexible", "check_claims"}
+    tables.add("tabulate_real_data")
     assert rules - per_chunk == {*tables, "estimate_test_error", "all", *downstream}
 
 
@@ -147,7 +160,8 @@ def test_editing_the_generators_reruns_augmentation_and_what_follows_only(ci_run
     # the population curves use the generators' limits too; nothing simulates again
     assert rules == {"augment_data", "fit_models", "evaluate_models", "population_curves",
                      "estimate_test_error", "aggregate_results", "tabulate_discrepancies",
-                     "tabulate_flexible", "check_claims", "all", *PLOTS}  # fmt: skip
+                     "tabulate_flexible", "tabulate_real_data", "check_claims", "all",
+                     *PLOTS}  # fmt: skip
     for rule, wildcards in jobs:
         if rule in ("fit_models", "evaluate_models"):  # only fits on synthetic rows
             assert wildcards["method"] not in ("raw", "reweight"), (rule, wildcards)
@@ -163,7 +177,8 @@ def test_editing_the_views_reruns_the_figures_and_the_claims(ci_run):
     # figures, claims and the discrepancy table read their selections from one module of views
     with edited(ci_run / "src" / "augsim" / "views.py"):
         rules, _, _ = _rerun_rules(ci_run)
-    assert rules == {*PLOTS, "tabulate_discrepancies", "tabulate_flexible", "check_claims", "all"}
+    tables = {"tabulate_discrepancies", "tabulate_flexible", "tabulate_real_data"}
+    assert rules == {*PLOTS, *tables, "check_claims", "all"}
 
 
 def test_touching_every_module_reruns_nothing(ci_run):

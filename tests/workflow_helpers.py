@@ -126,7 +126,9 @@ def assert_tables_match(produced: pd.DataFrame, recorded: pd.DataFrame, what: st
     assert len(produced) == len(recorded), what
     for column in recorded.columns:
         expected, actual = recorded[column], produced[column]
-        if pd.api.types.is_float_dtype(expected) and pd.api.types.is_float_dtype(actual):
+        # a float column holding whole numbers only (gamma of a subset) is read back as integers
+        numeric = pd.api.types.is_numeric_dtype
+        if numeric(expected) and numeric(actual) and "float" in f"{expected.dtype}{actual.dtype}":
             np.testing.assert_allclose(
                 actual, expected, rtol=1e-10, atol=1e-13, err_msg=f"{what}: {column}"
             )

@@ -1,6 +1,4 @@
 rule simulate_data:
-    wildcard_constraints:
-        dgp=alternatives(config["dgps"]),
     input:
         code=code("simulate_data"),
     output:
@@ -9,6 +7,8 @@ rule simulate_data:
         f"{LOGS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.log",
     benchmark:
         f"{BENCHMARKS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
+    wildcard_constraints:
+        dgp=alternatives(config["dgps"]),
     conda:
         ENV
     threads: 1
@@ -25,8 +25,6 @@ rule simulate_data:
 
 
 rule simulate_test_set:
-    wildcard_constraints:
-        dgp=alternatives(config["dgps"]),
     input:
         code=code("simulate_test_set"),
     output:
@@ -35,6 +33,8 @@ rule simulate_test_set:
         f"{LOGS}/simulate_test_set/{{dgp}}.log",
     benchmark:
         f"{BENCHMARKS}/simulate_test_set/{{dgp}}.tsv"
+    wildcard_constraints:
+        dgp=alternatives(config["dgps"]),
     conda:
         ENV
     threads: 1
@@ -50,8 +50,6 @@ rule simulate_test_set:
 
 
 rule compute_bayes:
-    wildcard_constraints:
-        dgp=alternatives(config["dgps"]),
     input:
         code=code("compute_bayes"),
     output:
@@ -60,6 +58,8 @@ rule compute_bayes:
         f"{LOGS}/compute_bayes/{{dgp}}.log",
     benchmark:
         f"{BENCHMARKS}/compute_bayes/{{dgp}}.tsv"
+    wildcard_constraints:
+        dgp=alternatives(config["dgps"]),
     conda:
         ENV
     threads: 1
@@ -75,8 +75,6 @@ rule compute_bayes:
 
 # The training and test parts of the chunk's splits of a real data set.
 rule split_data:
-    wildcard_constraints:
-        dgp=alternatives(plan.dataset_specs(config)),
     input:
         code=code("split_data"),
     output:
@@ -86,6 +84,8 @@ rule split_data:
         f"{LOGS}/split_data/{{dgp}}_n{{n}}_{{chunk}}.log",
     benchmark:
         f"{BENCHMARKS}/split_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
+    wildcard_constraints:
+        dgp=alternatives(plan.dataset_specs(config)),
     conda:
         ENV
     threads: 1
