@@ -585,15 +585,11 @@ def _sign(low: float, high: float) -> int:
 
 def _simulated_gains(tables: Tables, spec: Mapping, experiments, catalogue) -> pd.DataFrame:
     """The spec's simulated cell at its gamma, every metric (calibration included)."""
-    simulation = spec["simulation"]
-    experiment = views.experiment_of(simulation, experiments)
-    cells = views.cells(
-        tables.summary, dgps=[simulation["dgp"]], model=simulation["model"],
-        ns=[views.shown_n(experiment)], methods=views.compared_methods(experiment, catalogue),
-        gammas=[spec["gamma"]],
-        source=views.source_of(catalogue, simulation["dgp"], simulation["model"]),
-        metrics=[*_REAL_DATA_SENSE, "brier_corrected", "calibration_slope",
-                 "calibration_slope_corrected"],
+    metrics = [*_REAL_DATA_SENSE, "brier_corrected", "calibration_slope",
+               "calibration_slope_corrected"]  # fmt: skip
+    cells = views.experiment_cells(
+        tables.summary, spec["simulation"], experiments, catalogue, gammas=[spec["gamma"]],
+        metrics=metrics,
     )  # fmt: skip
     return cells[cells["method"] != RAW]
 

@@ -689,16 +689,8 @@ def plot_sim_vs_real(
     style = MethodStyle(catalogue)
     gamma = float(spec["gamma"])
     simulation = spec["simulation"]
-    experiment = views.experiment_of(simulation, experiments)
-    sim = views.cells(
-        summary,
-        dgps=[simulation["dgp"]],
-        model=simulation["model"],
-        ns=[views.shown_n(experiment)],
-        methods=views.compared_methods(experiment, catalogue),
-        gammas=[gamma],
-        source=views.source_of(catalogue, simulation["dgp"], simulation["model"]),
-        metrics=REAL_DATA_METRICS,
+    sim = views.experiment_cells(
+        summary, simulation, experiments, catalogue, gammas=[gamma], metrics=REAL_DATA_METRICS
     )
     sim = sim[sim["method"] != RAW]
     real = table[(table["method"] != RAW) & (table["gamma"] == gamma)]
@@ -789,17 +781,7 @@ def plot_calibration(
     style = MethodStyle(catalogue)
     simulation = spec["simulation"]
     names = [name for pair in _CALIBRATION_PANELS for name in pair]
-    experiment = views.experiment_of(simulation, experiments)
-    sim = views.cells(
-        summary,
-        dgps=[simulation["dgp"]],
-        model=simulation["model"],
-        ns=[views.shown_n(experiment)],
-        methods=views.compared_methods(experiment, catalogue),
-        gammas=experiment["gammas"],
-        source=views.source_of(catalogue, simulation["dgp"], simulation["model"]),
-        metrics=names,
-    )
+    sim = views.experiment_cells(summary, simulation, experiments, catalogue, metrics=names)
     sim = sim.rename(columns={"mean": "value_mean"})
     real = table.groupby(["method", "gamma", "metric"], as_index=False, sort=False)[
         ["value_mean", "diff_mean"]

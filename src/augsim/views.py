@@ -102,9 +102,17 @@ def cells(
 
 
 def experiment_cells(
-    summary: pd.DataFrame, spec: Mapping, experiments: Mapping, catalogue: Mapping, n=None
+    summary: pd.DataFrame,
+    spec: Mapping,
+    experiments: Mapping,
+    catalogue: Mapping,
+    n=None,
+    *,
+    gammas: Sequence[float] | None = None,
+    metrics: Sequence[str] = METRICS,
 ) -> pd.DataFrame:
-    """The summary rows of a spec's (DGP, model) over its experiment's methods and gammas."""
+    """The summary rows of a spec's (DGP, model) over its experiment's methods and gammas (or
+    only ``gammas``), for ``metrics``."""
     experiment = experiment_of(spec, experiments)
     return cells(
         summary,
@@ -112,8 +120,9 @@ def experiment_cells(
         model=spec["model"],
         ns=[shown_n(experiment, n)],
         methods=compared_methods(experiment, catalogue),
-        gammas=experiment["gammas"],
+        gammas=experiment["gammas"] if gammas is None else gammas,
         source=source_of(catalogue, spec["dgp"], spec["model"]),
+        metrics=metrics,
     )
 
 
