@@ -18,7 +18,7 @@ include: "workflow/rules/augment.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/aggregate.smk"
-include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

@@ -19,8 +19,9 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from augsim.models import SKLEARN_OPTIONS, LogisticModel, make_model
-from augsim.runtime import retain_freed_heap
+from augsim.models.logistic import SKLEARN_OPTIONS, LogisticModel
+from augsim.models.registry import make_model
+from augsim.workflow.runtime import retain_freed_heap
 
 # (label, model name, n, raw d): the study's training sizes and feature counts.
 CASES = (

@@ -30,12 +30,12 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from augsim.calibration import calibration_metrics_at
-from augsim.dgps import make_dgp
-from augsim.metrics import score_metrics
-from augsim.models import SKLEARN_OPTIONS
-from augsim.population import linear_calibration_at
-from augsim.runtime import retain_freed_heap
+from augsim.metrics.calibration import calibration_metrics_at
+from augsim.metrics.ranking import score_metrics
+from augsim.models.logistic import SKLEARN_OPTIONS
+from augsim.population.calibration import linear_calibration_at
+from augsim.sources.dgps import make_dgp
+from augsim.workflow.runtime import retain_freed_heap
 
 PREVALENCES = (None, 0.5)  # the sample's own balance and an even one
 

@@ -19,10 +19,10 @@ import numpy as np
 import yaml
 from threadpoolctl import threadpool_limits
 
-from augsim.design import class_sizes
-from augsim.dgps import make_dgp
-from augsim.models import build_model
-from augsim.runtime import retain_freed_heap
+from augsim.models.registry import build_model
+from augsim.sources.dgps import make_dgp
+from augsim.study.design import class_sizes
+from augsim.workflow.runtime import retain_freed_heap
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
 

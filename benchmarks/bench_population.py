@@ -15,11 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from augsim.dgps import make_dgp
-from augsim.metrics import score_metrics
-from augsim.population import bayes_metrics, linear_metrics, projection
-from augsim.runtime import retain_freed_heap
-from augsim.seeds import rng_for
+from augsim.metrics.ranking import score_metrics
+from augsim.population.bayes import bayes_metrics
+from augsim.population.linear import linear_metrics
+from augsim.population.projection import projection
+from augsim.sources.dgps import make_dgp
+from augsim.study.seeds import rng_for
+from augsim.workflow.runtime import retain_freed_heap
 
 N_TEST = 1_000_000
 PREVALENCE = 0.05

@@ -175,7 +175,7 @@ FLOOR_SCRIPTS = {
     "bare": "open(snakemake.output[0], 'w').close()\n",
     "imports": (
         "from augsim import dgps, io\n"
-        "from augsim.runtime import rule_script\n"
+        "from augsim.workflow.runtime import rule_script\n"
         "open(snakemake.output[0], 'w').close()\n"
     ),
 }

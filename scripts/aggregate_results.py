@@ -4,8 +4,9 @@ import logging
 
 import pandas as pd
 
-from augsim import io, tables
-from augsim.runtime import rule_script
+from augsim.steps import aggregate
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("aggregate_results")
 
@@ -13,10 +14,12 @@ log = logging.getLogger("aggregate_results")
 @rule_script
 def main(smk) -> None:
     replicates = pd.concat([io.read_table(path) for path in smk.input.metrics], ignore_index=True)
-    replicates = tables.with_gamma_zero(replicates, smk.params.gamma_zero_cells)
-    replicates = replicates[tables.REPLICATE_COLUMNS].sort_values(tables.REPLICATE_COLUMNS[:9])
-    summary = tables.summarise(replicates)
-    failed = tables.failures(replicates)
+    replicates = aggregate.with_gamma_zero(replicates, smk.params.gamma_zero_cells)
+    replicates = replicates[aggregate.REPLICATE_COLUMNS].sort_values(
+        aggregate.REPLICATE_COLUMNS[:9]
+    )
+    summary = aggregate.summarise(replicates)
+    failed = aggregate.failures(replicates)
     io.write_table(replicates, smk.output.replicates)
     io.write_table(summary, smk.output.summary)
     io.write_table(failed, smk.output.failures)
@@ -26,7 +29,7 @@ def main(smk) -> None:
         len(summary),
         len(failed),
     )
-    tables.check_cells_have_results(summary)
+    aggregate.check_cells_have_results(summary)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 import logging
 
-from augsim import augment, io
-from augsim.dgps import build_dgp
-from augsim.generators import build_generator
-from augsim.runtime import rule_script
+from augsim.generators.registry import build_generator
+from augsim.sources.dgps import build_dgp
+from augsim.steps import augment
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("augment_data")
 
@@ -20,7 +21,7 @@ def main(smk) -> None:
         lambda: build_generator(smk.params.generator, dgp),
         m_max=smk.params.m_max,
         seed=smk.params.seed,
-        scenario=f"{smk.wildcards.dgp}/n{smk.wildcards.n}",
+        scenario=f"{smk.wildcards.source}/n{smk.wildcards.n}",
         generator_key=smk.wildcards.generator,
     )
     io.write_arrays(smk.output[0], **arrays)

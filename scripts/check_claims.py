@@ -1,30 +1,28 @@
 """Rule check_claims: each claim of the paper, the statistic that tests it, and the verdict."""
 
 import logging
-from pathlib import Path
 
-from augsim import claims, io
-from augsim.runtime import rule_script
+from augsim.report.claims import common, table
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("check_claims")
 
 
 @rule_script
 def main(smk) -> None:
-    tables = claims.Tables(
-        io.read_table(smk.input.summary),
-        io.read_table(smk.input.replicates),
-        io.read_table(smk.input.population),
-        io.read_tables(smk.input.test_errors),
-        io.read_table(smk.input.real_data) if smk.input.real_data else None,
-    )
-    table = claims.claims_table(
-        tables, smk.params.claims, smk.params.experiments, smk.params.catalogue
-    )
-    io.write_table(table, smk.output.csv)
-    with io.atomic_path(smk.output.md) as tmp:
-        Path(tmp).write_text(claims.claims_markdown(table))
-    log.info("verdicts: %s", table["verdict"].value_counts().to_dict())
+    def read(name):
+        if name not in smk.input.keys():
+            return None
+        if name == "test_errors":
+            return io.read_tables(smk.input[name])
+        return io.read_table(smk.input[name])
+
+    tables = common.Tables(*(read(name) for name in common.Tables._fields))
+    claims = table.claims_table(tables, smk.params.checks, smk.params.catalogue)
+    io.write_table(claims, smk.output.csv)
+    io.write_text(table.claims_markdown(claims, table.notes(smk.params.checks)), smk.output.md)
+    log.info("verdicts: %s", claims["verdict"].value_counts().to_dict())
 
 
 if __name__ == "__main__":

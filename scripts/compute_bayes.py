@@ -4,10 +4,10 @@ import logging
 
 import pandas as pd
 
-from augsim import io
-from augsim.dgps import build_dgp
-from augsim.population import bayes_metrics
-from augsim.runtime import rule_script
+from augsim.population.bayes import bayes_metrics
+from augsim.sources.dgps import build_dgp
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("compute_bayes")
 

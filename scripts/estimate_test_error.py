@@ -2,11 +2,12 @@
 
 import logging
 
-from augsim import io, mc_error
-from augsim.evaluate import fit_scores, keeps_scores
-from augsim.methods import RAW
-from augsim.models import build_model
-from augsim.runtime import rule_script
+from augsim.metrics import test_error
+from augsim.models.registry import build_model
+from augsim.steps.evaluate import fit_scores, keeps_scores
+from augsim.study.methods import RAW
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("estimate_test_error")
 
@@ -25,10 +26,10 @@ def main(smk) -> None:
             if fits["error"][i] == "" and int(fits["replicate"][i]) in smk.params.replicates
         }
     raw = {replicate: scores for (replicate, _), scores in by_method.pop(RAW).items()}
-    rows = mc_error.test_set_errors(
+    rows = test_error.test_set_errors(
         test, raw, by_method, prevalence=smk.params.prevalence, replicates=smk.params.replicates
     )
-    where = {"dgp": smk.wildcards.dgp, "n": int(smk.wildcards.n), "model": smk.wildcards.model}
+    where = {"dgp": smk.wildcards.source, "n": int(smk.wildcards.n), "model": smk.wildcards.model}
     io.write_rows([where | row for row in rows], smk.output[0])
     log.info("%d test-error rows over replicates %s", len(rows), smk.params.replicates)
 

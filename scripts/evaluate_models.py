@@ -2,10 +2,11 @@
 
 import logging
 
-from augsim import evaluate, io
-from augsim.dgps import build_dgp
-from augsim.models import build_model
-from augsim.runtime import rule_script
+from augsim.models.registry import build_model
+from augsim.sources.dgps import build_dgp
+from augsim.steps import evaluate
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("evaluate_models")
 
@@ -23,7 +24,7 @@ def main(smk) -> None:
         bayes=evaluate.bayes_lookup(io.read_rows(smk.input.bayes)) if smk.input.bayes else None,
         class_counts=tuple(smk.params.class_counts),
     )
-    cell = {"dgp": smk.wildcards.dgp, "n": int(smk.wildcards.n)}
+    cell = {"dgp": smk.wildcards.source, "n": int(smk.wildcards.n)}
     cell |= {"model": smk.wildcards.model, "method": smk.wildcards.method}
     io.write_rows([cell | row for row in metric_rows], smk.output[0])
     log.info("wrote %d metric rows", len(metric_rows))

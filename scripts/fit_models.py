@@ -4,10 +4,11 @@ import logging
 
 from threadpoolctl import threadpool_limits
 
-from augsim import fit, io
-from augsim.models import build_model
-from augsim.runtime import rule_script
-from augsim.seeds import rng_for
+from augsim.models.registry import build_model
+from augsim.steps import fit
+from augsim.study.seeds import rng_for
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("fit_models")
 
@@ -17,7 +18,7 @@ def main(smk) -> None:
     train = io.read_arrays(smk.input.train)
     synthetic = io.read_arrays(smk.input.synthetic) if smk.input.synthetic else None
     test = io.read_arrays(smk.input.test) if smk.input.test else None
-    method, scenario = smk.wildcards.method, f"{smk.wildcards.dgp}/n{smk.wildcards.n}"
+    method, scenario = smk.wildcards.method, f"{smk.wildcards.source}/n{smk.wildcards.n}"
     with threadpool_limits(limits=smk.threads):  # BLAS and OpenMP: the rule's threads
         fits = fit.fit_replicates(
             train,

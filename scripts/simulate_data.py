@@ -2,10 +2,10 @@
 
 import logging
 
-from augsim import io, simulate
-from augsim.design import class_sizes
-from augsim.dgps import build_dgp
-from augsim.runtime import rule_script
+from augsim.sources import simulate
+from augsim.sources.dgps import build_dgp
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("simulate_data")
 
@@ -14,7 +14,7 @@ log = logging.getLogger("simulate_data")
 def main(smk) -> None:
     dgp = build_dgp(smk.params.dgp)
     n = int(smk.wildcards.n)
-    n0, n1 = class_sizes(n, smk.params.imbalance_ratio)
+    n0, n1 = smk.params.class_counts
     replicate_ids = smk.params.replicate_ids
     log.info("%r: n0=%d n1=%d replicates %s", dgp, n0, n1, replicate_ids)
     arrays = simulate.simulate_training(
@@ -23,7 +23,7 @@ def main(smk) -> None:
         n1=n1,
         replicate_ids=replicate_ids,
         seed=smk.params.seed,
-        scenario=f"{smk.wildcards.dgp}/n{n}",
+        scenario=f"{smk.wildcards.source}/n{n}",
     )
     io.write_arrays(smk.output[0], **arrays)
     log.info("wrote X %s to %s", arrays["X"].shape, smk.output[0])

@@ -2,9 +2,10 @@
 
 import logging
 
-from augsim import io, simulate
-from augsim.dgps import build_dgp
-from augsim.runtime import rule_script
+from augsim.sources import simulate
+from augsim.sources.dgps import build_dgp
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("simulate_test_set")
 
@@ -16,7 +17,7 @@ def main(smk) -> None:
         dgp,
         rows_per_class=smk.params.rows_per_class,
         seed=smk.params.seed,
-        dgp_key=smk.wildcards.dgp,
+        dgp_key=smk.wildcards.source,
     )
     io.write_arrays(smk.output[0], **arrays)
     log.info("%r: wrote test set X %s", dgp, arrays["X"].shape)

@@ -2,8 +2,9 @@
 
 import logging
 
-from augsim import datasets, io, splits
-from augsim.runtime import rule_script
+from augsim.sources import datasets, splits
+from augsim.workflow import io
+from augsim.workflow.runtime import rule_script
 
 log = logging.getLogger("split_data")
 
@@ -16,7 +17,7 @@ def main(smk) -> None:
         y,
         replicate_ids=smk.params.replicate_ids,
         seed=smk.params.seed,
-        dataset=smk.wildcards.dgp,
+        dataset=smk.wildcards.source,
         test_fraction=smk.params.test_fraction,
     )
     if train["y"].size != int(smk.wildcards.n):

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss
 
 import augsim
-from augsim.calibration import CALIBRATION_NAMES, calibration_metrics_at, prior_shift
+from augsim.metrics.calibration import CALIBRATION_NAMES, calibration_metrics_at, prior_shift
 
 
 def _data(seed, n=3000, *, decimals=None, weighted=False):
@@ -231,7 +231,7 @@ def test_constant_scores_give_nan_intercept_and_slope():
 
 def test_separated_classes_give_no_recalibration_fit_and_log_it(caplog):
     y = np.array([0, 0, 1, 1])
-    with caplog.at_level(logging.INFO, logger="augsim.calibration"):
+    with caplog.at_level(logging.INFO, logger="augsim.metrics.calibration"):
         (up,) = calibration_metrics_at(y, [0.0, 1.0, 1.0, 2.0], [None])  # quasi-separated
         (down,) = calibration_metrics_at(y, [3.0, 2.0, 1.0, 0.0], [None])
     assert math.isnan(up["calibration_slope"]) and math.isnan(down["calibration_slope"])
@@ -302,5 +302,6 @@ def test_inputs_not_mutated_and_outputs_are_floats():
 def test_import_loads_neither_sklearn_nor_scipy():
     src = str(Path(augsim.__file__).parents[1])
     env = os.environ | {"PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-    code = "import sys, augsim.calibration; sys.exit(bool({'sklearn', 'scipy'} & set(sys.modules)))"
+    code = "import sys, augsim.metrics.calibration\n"
+    code += "sys.exit(bool({'sklearn', 'scipy'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0

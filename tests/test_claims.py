@@ -1,32 +1,36 @@
 """Each claim's verdict, on small synthetic tables where it must hold and where it must fail."""
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
+from report_helpers import catalogue, selection
 
-from augsim import claims, tables
-from augsim.metrics import METRIC_NAMES
+from augsim.metrics.registry import RANKING
+from augsim.report.claims import common, real_data, simulation, table
+from augsim.report.registry import CLAIMS
+from augsim.steps import aggregate
 
 RNG_SEED = 11
-SPEC = {"experiment": "e", "dgp": "d", "model": "logistic"}
-EXPERIMENTS = {
-    "e": {"dgps": ["d"], "n": [100], "models": ["logistic"], "methods": ["reweight"],
-          "gammas": [0.0, 0.5, 1.0, 2.0]},
-}  # fmt: skip
-CATALOGUE = {
-    "roles": {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth",
-              "biased": "biased"},
-    "models": {"logistic": {"exact_population": True}},
-    "dgps": {"d": {"has_population": True}, "other": {"has_population": True}},
-}  # fmt: skip
+ROLES = {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth", "biased": "biased"}
+CATALOGUE = catalogue(ROLES, sources={"d": {}, "other": {}})
+EXPERIMENT = {"dgps": ["d", "other"], "n": [100], "models": ["logistic"], "methods": ["reweight"],
+              "gammas": [0.0, 0.5, 1.0, 2.0]}  # fmt: skip
+SIZES = (500, 1000, 2000, 4000, 8000, 16000)
 
 
-def _with_methods(*methods, n=(100,)):
-    return {"e": {**EXPERIMENTS["e"], "methods": list(methods), "n": list(n)}}
+def _selection(*methods, n=(100,), source="d", cat=CATALOGUE):
+    """The view of the experiment on one source and the logistic model, with these methods."""
+    experiment = {**EXPERIMENT, "methods": list(methods or EXPERIMENT["methods"]), "n": list(n)}
+    return selection(experiment, cat, sources=[source], models=["logistic"])
+
+
+SELECTION = _selection()
 
 
 def _tables(summary=None, replicates=None, population=None):
-    return claims.Tables(summary, replicates, population)
+    return common.Tables(summary, replicates, population)
 
 
 def _replicates(curve, *, methods=("reweight",), replicates=30, noise=0.002, dgp="d", n=100):
@@ -37,7 +41,7 @@ def _replicates(curve, *, methods=("reweight",), replicates=30, noise=0.002, dgp
         base = 0.8 + rng.normal(0, 0.02)  # shared by all methods of a replicate: pairing matters
         cells = [("raw", 0.0)] + [(m, g) for m in methods for g in (0.5, 1.0, 2.0)]
         for method, gamma in cells:
-            for metric in METRIC_NAMES:
+            for metric in RANKING:
                 value = base + (0.0 if method == "raw" else curve(method, gamma))
                 value += rng.normal(0, noise)
                 rows.append(
@@ -60,45 +64,46 @@ def weight_curve(dgp, wobble):
 
 @pytest.mark.parametrize(("wobble", "verdict"), [(0.0, "holds"), (1e-4, "fails")])
 def test_population_invariance(wobble, verdict):
-    (row,) = claims.population_invariance(weight_curve("d", wobble), "d")
+    (row,) = simulation.population_invariance(weight_curve("d", wobble), "d")
     assert row["verdict"] == verdict
 
 
 @pytest.mark.parametrize(("gain", "verdict"), [(0.0, "holds"), (0.02, "fails")])
 def test_no_finite_sample_gain(gain, verdict):
-    summary = tables.summarise(_replicates(lambda m, g: gain))
-    (row,) = claims.no_finite_sample_gain(_tables(summary), SPEC, EXPERIMENTS, CATALOGUE)
+    summary = aggregate.summarise(_replicates(lambda m, g: gain))
+    (row,) = simulation.no_finite_sample_gain(_tables(summary), SELECTION, {}, CATALOGUE)
     assert row["verdict"] == verdict
     assert row["value"] == pytest.approx(gain, abs=0.005)
 
 
 def _rate_summary(exponent):
     rng = np.random.default_rng(RNG_SEED)
-    sizes = [500, 1000, 2000, 4000, 8000, 16000]
     rows = [
         {"dgp": "d", "n": n, "model": "logistic", "method": "raw", "gamma": 0.0,
          "evaluation": "training", "source": "population", "metric": metric,
          "regret_mean": 3.0 * n**exponent * np.exp(rng.normal(0, 0.05))}
-        for n in sizes
-        for metric in METRIC_NAMES
+        for n in SIZES
+        for metric in RANKING
     ]  # fmt: skip
     return pd.DataFrame(rows)
 
 
-RATE_EXPERIMENTS = _with_methods("oracle", n=(500, 1000, 2000, 4000, 8000, 16000))
+RATE_SELECTION = _selection("oracle", n=SIZES)
 
 
 @pytest.mark.parametrize(("exponent", "verdict"), [(-1.0, "holds"), (-0.5, "fails")])
 def test_regret_rate(exponent, verdict):
-    rows = claims.regret_rate(_tables(_rate_summary(exponent)), SPEC, RATE_EXPERIMENTS, CATALOGUE)
+    rows = simulation.regret_rate(
+        _tables(_rate_summary(exponent)), RATE_SELECTION, {"source": "d"}, CATALOGUE
+    )
     assert [row["verdict"] for row in rows] == [verdict] * 4
     assert rows[0]["value"] == pytest.approx(exponent, abs=0.1)
 
 
 def test_regret_rate_needs_three_sizes():
     summary = _rate_summary(-1.0)
-    rows = claims.regret_rate(
-        _tables(summary[summary["n"] < 1500]), SPEC, RATE_EXPERIMENTS, CATALOGUE
+    rows = simulation.regret_rate(
+        _tables(summary[summary["n"] < 1500]), RATE_SELECTION, {"source": "d"}, CATALOGUE
     )
     assert {row["verdict"] for row in rows} == {"not evaluated"}
 
@@ -109,7 +114,7 @@ def _population_curves(curve, methods=("reweight",)):
          "evaluation": "training", "metric": metric, "value": 0.8 + curve(method, gamma)}
         for method in methods
         for gamma in (0.5, 1.0, 2.0)
-        for metric in METRIC_NAMES
+        for metric in RANKING
     ]  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -126,12 +131,12 @@ def _population_curves(curve, methods=("reweight",)):
 @pytest.mark.parametrize("with_population", [True, False])
 def test_misspecified_gain(curve, verdict, with_population):
     replicates = _replicates(lambda m, g: curve[g])
-    summary = tables.summarise(replicates)
+    summary = aggregate.summarise(replicates)
     population = _population_curves(lambda m, g: curve[g])
     if not with_population:
         population = population.iloc[0:0]
-    rows = claims.misspecified_gain(
-        _tables(summary, replicates, population), SPEC, EXPERIMENTS, CATALOGUE
+    rows = simulation.misspecified_gain(
+        _tables(summary, replicates, population), SELECTION, {}, CATALOGUE
     )
     assert [row["verdict"] for row in rows] == [verdict] * 4
     chosen = "population curve" if with_population else "same replicates"
@@ -142,10 +147,9 @@ def test_misspecified_peak_comes_from_the_population_curve():
     # finite-sample curve peaks at gamma 1, the population curve at 0.5: the test uses 0.5
     replicates = _replicates(lambda m, g: {0.5: 0.02, 1.0: 0.03, 2.0: 0.0}[g])
     population = _population_curves(lambda m, g: {0.5: 0.05, 1.0: 0.01, 2.0: 0.0}[g])
-    rows = claims.misspecified_gain(
-        _tables(tables.summarise(replicates), replicates, population), SPEC, EXPERIMENTS,
-        CATALOGUE,
-    )  # fmt: skip
+    rows = simulation.misspecified_gain(
+        _tables(aggregate.summarise(replicates), replicates, population), SELECTION, {}, CATALOGUE
+    )
     assert all("peak gamma = 0.5" in row["statistic"] for row in rows)
     assert rows[0]["value"] == pytest.approx(0.02, abs=0.003)
 
@@ -157,8 +161,8 @@ def test_decomposition_population(extra, verdict):
         return 0.02 * gamma + {"oracle": extra, "biased": 0.01}.get(method, 0.0)
 
     population = _population_curves(curve, methods=("reweight", "oracle", "biased"))
-    experiments = _with_methods("oracle", "biased", "reweight")
-    row, control = claims.decomposition_population(population, SPEC, experiments, CATALOGUE)
+    view = _selection("oracle", "biased", "reweight")
+    row, control = simulation.decomposition_population(population, view, CATALOGUE)
     assert row["verdict"] == verdict and row["method"] == "oracle - reweight"
     assert control["verdict"] == "holds" and control["value"] == pytest.approx(0.01)
     assert control["claim"].startswith("Control")
@@ -166,8 +170,8 @@ def test_decomposition_population(extra, verdict):
 
 def test_decomposition_control_fails_without_a_discrepancy():
     population = _population_curves(lambda m, g: 0.02 * g, methods=("reweight", "oracle", "biased"))
-    experiments = _with_methods("oracle", "biased", "reweight")
-    _, control = claims.decomposition_population(population, SPEC, experiments, CATALOGUE)
+    view = _selection("oracle", "biased", "reweight")
+    _, control = simulation.decomposition_population(population, view, CATALOGUE)
     assert control["verdict"] == "fails"
 
 
@@ -175,9 +179,9 @@ def test_decomposition_finds_the_truth_sampler_by_role():
     population = _population_curves(
         lambda m, g: 0.02 * g + (1e-3 if m == "truth" else 0.0), methods=("reweight", "truth")
     )
-    catalogue = {**CATALOGUE, "roles": {**CATALOGUE["roles"], "truth": "truth"}}
-    (row,) = claims.decomposition_population(
-        population, SPEC, _with_methods("truth", "reweight"), catalogue
+    cat = catalogue({**ROLES, "truth": "truth"}, sources={"d": {}, "other": {}})
+    (row,) = simulation.decomposition_population(
+        population, _selection("truth", "reweight", cat=cat), cat
     )
     assert row["method"] == "truth - reweight" and row["verdict"] == "fails"
 
@@ -188,33 +192,34 @@ def test_decomposition_residual_is_reported(extra):
         return 0.02 * gamma + (extra if method == "oracle" else 0.0)
 
     replicates = _replicates(curve, methods=("reweight", "oracle"))
-    experiments = _with_methods("oracle", "reweight")
-    rows = claims.decomposition_residual(replicates, SPEC, experiments, CATALOGUE)
+    view = _selection("oracle", "reweight")
+    rows = simulation.decomposition_residual(replicates, view, CATALOGUE)
     assert [row["verdict"] for row in rows] == ["reported"] * 4
     assert rows[0]["value"] == pytest.approx(extra, abs=0.003)
 
 
 @pytest.mark.parametrize(("wobble", "verdict"), [(1e-3, "holds"), (0.0, "fails")])
 def test_invariance_control_must_see_movement(wobble, verdict):
-    (row,) = claims.invariance_control(weight_curve("m", wobble), "m")
+    (row,) = simulation.invariance_control(weight_curve("m", wobble), "m")
     assert row["verdict"] == verdict
 
 
 def test_no_cells_is_not_evaluated():
-    summary = tables.summarise(_replicates(lambda m, g: 0.0))
-    spec = {**SPEC, "dgp": "other"}
-    (row,) = claims.no_finite_sample_gain(_tables(summary), spec, EXPERIMENTS, CATALOGUE)
-    assert row["verdict"] == "not evaluated"
+    summary = aggregate.summarise(_replicates(lambda m, g: 0.0))
+    view = _selection(source="other")
+    (row,) = simulation.no_finite_sample_gain(_tables(summary), view, {}, CATALOGUE)
+    assert row["verdict"] == "not evaluated" and row["dgp"] == "other"
 
 
 def test_markdown_lists_every_row():
     replicates = _replicates(lambda m, g: 0.0)
-    table = pd.DataFrame(
-        claims.no_finite_sample_gain(
-            _tables(tables.summarise(replicates)), SPEC, EXPERIMENTS, CATALOGUE
+    rows = pd.DataFrame(
+        simulation.no_finite_sample_gain(
+            _tables(aggregate.summarise(replicates)), SELECTION, {}, CATALOGUE
         )
     )
-    text = claims.claims_markdown(table)
+    checks = [(CLAIMS["no_finite_sample_gain"].function, None, {})]
+    text = table.claims_markdown(rows, table.notes(checks))
     assert text.count("**holds**") == 1 and "### Well-specified, finite sample" in text
     assert "The paper claims" in text  # what the paper says, next to the stricter check
 
@@ -227,11 +232,11 @@ def test_checks_read_only_the_largest_training_size():
         ],
         ignore_index=True,
     )
-    summary = tables.summarise(mixed)
-    experiments = _with_methods("reweight", "oracle")  # n = 100 only
-    rows = claims.no_finite_sample_gain(_tables(summary), SPEC, experiments, CATALOGUE)
+    summary = aggregate.summarise(mixed)
+    view = _selection("reweight", "oracle")  # n = 100 only
+    rows = simulation.no_finite_sample_gain(_tables(summary), view, {}, CATALOGUE)
     assert {row["verdict"] for row in rows} == {"holds"}
-    rows = claims.decomposition_residual(mixed, SPEC, experiments, CATALOGUE)
+    rows = simulation.decomposition_residual(mixed, view, CATALOGUE)
     assert all(abs(row["value"]) < 0.003 for row in rows)
 
 
@@ -239,11 +244,13 @@ def test_a_model_without_population_metrics_takes_no_peak_from_the_population_cu
     # the population table's curves are the linear projection's: another model's peak is not
     replicates = _replicates(lambda m, g: {0.5: 0.01, 1.0: 0.03, 2.0: 0.005}[g])
     population = _population_curves(lambda m, g: {0.5: 0.05, 1.0: 0.01, 2.0: 0.0}[g])
-    catalogue = {**CATALOGUE, "models": {"logistic": {"exact_population": False}}}
-    summary = tables.summarise(replicates.assign(source="empirical"))
-    rows = claims.misspecified_gain(
-        _tables(summary, replicates.assign(source="empirical"), population), SPEC, EXPERIMENTS,
-        catalogue,
+    cat = catalogue(
+        ROLES, models={"logistic": {"exact_population": False}}, sources={"d": {}, "other": {}}
+    )
+    summary = aggregate.summarise(replicates.assign(source="empirical"))
+    rows = simulation.misspecified_gain(
+        _tables(summary, replicates.assign(source="empirical"), population),
+        _selection(cat=cat), {}, cat,
     )  # fmt: skip
     assert all("same replicates" in row["statistic"] for row in rows)
 
@@ -251,5 +258,41 @@ def test_a_model_without_population_metrics_takes_no_peak_from_the_population_cu
 @pytest.mark.parametrize(("offset", "verdict"), [(0.0, "holds"), (1e-4, "fails")])
 def test_the_projection_is_at_the_bayes_values(offset, verdict):
     curve = weight_curve("d", 0.0).assign(bayes=lambda t: t["value"] + offset)
-    (row,) = claims.projection_at_bayes(curve, "d")
+    (row,) = simulation.projection_at_bayes(curve, "d")
     assert row["verdict"] == verdict
+
+
+def test_every_declared_check_loads_with_the_check_signature():
+    for item in CLAIMS.values():
+        check = table.load(item.function)
+        assert item.module.startswith("augsim.report.claims."), item.name
+        parameters = list(inspect.signature(check).parameters)
+        assert parameters == ["tables", "selection", "options", "catalogue"], item.name
+
+
+def test_claims_table_runs_each_check_by_path_in_config_order():
+    replicates = _replicates(lambda m, g: 0.0)
+    population = pd.concat(
+        [weight_curve("d", 0.0).assign(bayes=lambda t: t["value"]), weight_curve("m", 1e-3)],
+        ignore_index=True,
+    ).assign(bayes=lambda t: t["bayes"].fillna(t["value"]))
+    checks = [
+        (CLAIMS["no_finite_sample_gain"].function, SELECTION.to_params(), {}),
+        (CLAIMS["population_invariance"].function, None, {"dgp": "d", "control": "m"}),
+    ]
+    rows = table.claims_table(
+        _tables(aggregate.summarise(replicates), replicates, population), checks, CATALOGUE
+    )
+    assert list(rows.columns) == common.COLUMNS
+    assert list(rows["claim"]) == [
+        simulation.NO_GAIN, simulation.INVARIANCE, simulation.AT_BAYES,
+        simulation.INVARIANCE_CONTROL,
+    ]  # fmt: skip
+    assert set(rows["verdict"]) == {"holds"}
+
+
+@pytest.mark.parametrize(
+    ("metric", "sign"), [("brier", 1), ("calibration_slope", -1), ("auroc", -1)]
+)
+def test_harm_is_a_rise_of_the_brier_score_and_a_fall_of_the_slope(metric, sign):
+    assert real_data.harm_sign(metric) == sign

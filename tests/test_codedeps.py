@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from workflow_helpers import REPO
 
-from augsim import codedeps
+from augsim.workflow import codedeps
 
 SCRIPTS = sorted((REPO / "scripts").glob("*.py"))
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from workflow_helpers import REPO, copy_workflow, snakemake, write_config
 
-from augsim import validation
+from augsim.study import validation
 
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 CI = yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
@@ -81,9 +81,13 @@ BAD_CONFIGS = {
         _set(["imbalance_ratio"], 0.5),
         "imbalance_ratio: 0.5 is less than or equal to the minimum of 1",
     ),
-    "figure of an unknown experiment": (
-        _set(["figures", "rate", "experiment"], "rates"),
-        "figures.rate.experiment = 'rates' is not defined",
+    "view of an unknown experiment": (
+        _set(["views", "rate", "experiment"], "rates"),
+        "views.rate.experiment = 'rates' is not defined in experiments",
+    ),
+    "figure of an unknown view": (
+        _set(["figures", "rate", "view"], "rates"),
+        "figures.rate.view = 'rates' is not defined in views",
     ),
     "unknown figure": (_set(["figures", "roc"], {}), "'roc' was unexpected"),
     "unknown claim": (_set(["claims", "roc_peak"], {}), "'roc_peak' was unexpected"),
@@ -92,8 +96,8 @@ BAD_CONFIGS = {
             ["experiments", "gamma_sweep", "methods"],
             ["ros", "smote", "gaussian", "biased_oracle", "reweight"],
         ),
-        "figures.decomposition needs a generator drawing from the true minority (role 'truth') "
-        "among the methods of experiment 'gamma_sweep'",
+        "figures.decomposition (view 'misspecified') needs a generator drawing from the true "
+        "minority (role 'truth') among the methods of experiment 'gamma_sweep'",
     ),
     "unknown data set name": (
         _set(["datasets", "sets", "ecoli2", "name"], "ecoli9"),
@@ -112,17 +116,22 @@ BAD_CONFIGS = {
         "experiments.real_data.methods: generator 'oracle' (oracle) samples the true "
         "distribution, which a real data set does not have",
     ),
-    "real-data figure of a DGP experiment": (
-        _set(["figures", "real_data", "experiment"], "gamma_sweep"),
-        "figures.real_data needs an experiment over real data sets; 'gamma_sweep' is not",
+    "real-data table of a DGP experiment": (
+        _set(["tables", "real_data", "view"], "misspecified"),
+        "tables.real_data (view 'misspecified') needs an experiment over real data sets; "
+        "'gamma_sweep' is not",
     ),
     "data-set key that names a DGP": (
         _set(["datasets", "sets", "shared"], {"name": "ecoli2"}),
         "datasets.sets.shared: 'shared' names a DGP too",
     ),
-    "claim on a model outside its experiment": (
-        _set(["claims", "misspecified_gain", "model"], "logistic_quadratic"),
-        "claims.misspecified_gain: model 'logistic_quadratic' is not in experiment",
+    "view of a model outside its experiment": (
+        _set(["views", "misspecified", "models"], ["logistic_quadratic"]),
+        "views.misspecified.models: 'logistic_quadratic' is not in experiment 'gamma_sweep'",
+    ),
+    "claim with an option the claim does not take": (
+        _set(["claims", "misspecified_gain", "model"], "logistic"),
+        "claims.misspecified_gain: Additional properties are not allowed ('model' was unexpected)",
     ),
 }
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from augsim import datasets
+from augsim.sources import datasets
 
 RULE = {"min_minority": 50, "min_imbalance_ratio": 5, "max_features": 50}
 SELECTED = datasets.select(**RULE, one_per_group=True)

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from augsim import dgps
-from augsim.seeds import rng_for
+from augsim.sources import dgps
+from augsim.study.seeds import rng_for
 
 DGP_PARAMS = {
     "gaussian_shared": {"dim": 5, "shift": 1.5},

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from augsim import io
+from augsim.workflow import io
 
 
 def test_arrays_round_trip(tmp_path):

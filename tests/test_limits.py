@@ -3,15 +3,16 @@
 import numpy as np
 import pytest
 
-from augsim.design import class_sizes, synthetic_count, training_prevalence
-from augsim.dgps import make_dgp
-from augsim.fit import training_set
-from augsim.generators import build_generator
-from augsim.limits import population_table
-from augsim.methods import Role
-from augsim.models import make_model
-from augsim.population import linear_metrics, projection
-from augsim.seeds import rng_for
+from augsim.generators.registry import build_generator
+from augsim.models.registry import make_model
+from augsim.population.limits import population_table
+from augsim.population.linear import linear_metrics
+from augsim.population.projection import projection
+from augsim.sources.dgps import make_dgp
+from augsim.steps.fit import training_set
+from augsim.study.design import class_sizes, synthetic_count, training_prevalence
+from augsim.study.methods import Role
+from augsim.study.seeds import rng_for
 
 MIXTURE = make_dgp(
     "minority_mixture", dim=5, means=[[2, 0, 0, 0, 0], [0, 2.5, 0, 0, 0]], weights=[0.75, 0.25]

@@ -12,19 +12,18 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize, special, stats
 
-from augsim.dgps import Component, GaussianMixtureDGP, make_dgp
-from augsim.metrics import METRIC_NAMES, score_metrics
-from augsim.population import (
+from augsim.metrics.ranking import METRIC_NAMES, score_metrics
+from augsim.population.bayes import _numeric_bayes_metrics, bayes_metrics
+from augsim.population.linear import linear_metrics
+from augsim.population.projection import (
     _loss_moments,
-    _numeric_bayes_metrics,
     _risk,
     _RiskTerm,
-    bayes_metrics,
-    linear_metrics,
     projection,
     projection_curve,
 )
-from augsim.seeds import rng_for
+from augsim.sources.dgps import Component, GaussianMixtureDGP, make_dgp
+from augsim.study.seeds import rng_for
 
 ROOT_SEED = 2026
 N_MC = 1_000_000
@@ -549,7 +548,7 @@ def test_projection_rejects_bad_synthetic_components():
 
 @pytest.mark.parametrize("name", sorted(DGPS))
 def test_linear_metrics_at_several_prevalences_are_those_at_each(name):
-    from augsim.population import linear_metrics_at
+    from augsim.population.linear import linear_metrics_at
 
     dgp = DGPS[name]()
     prevalences = [0.05, 0.5, 0.2]
@@ -581,7 +580,7 @@ def calibration_samples():
 def _mc_calibration(y, scores, prevalence):
     """Calibration metrics of a balanced sample reweighted to ``prevalence`` (dict), and their
     standard errors (dict): per-class variances for the losses, the sandwich for the fit."""
-    from augsim.calibration import calibration_metrics_at
+    from augsim.metrics.calibration import calibration_metrics_at
 
     (mc,) = calibration_metrics_at(y, scores, [prevalence])
     pos = y == 1
@@ -602,8 +601,8 @@ def _mc_calibration(y, scores, prevalence):
 @pytest.mark.parametrize("prevalence", [0.05, 0.5])
 @pytest.mark.parametrize("name", ["gaussian_hetero", "minority_mixture"])
 def test_linear_calibration_matches_monte_carlo(calibration_samples, name, prevalence):
-    from augsim.calibration import CALIBRATION_NAMES
-    from augsim.population import linear_calibration_at
+    from augsim.metrics.calibration import CALIBRATION_NAMES
+    from augsim.population.calibration import linear_calibration_at
 
     dgp, projected, y = calibration_samples[name]
     intercept = -0.7
@@ -666,7 +665,7 @@ def _reference_calibration(dgp, coef, intercept, prevalence):
     ],
 )
 def test_linear_calibration_matches_slow_reference(name, scale, intercept):
-    from augsim.population import linear_calibration_at
+    from augsim.population.calibration import linear_calibration_at
 
     dgp = DGPS[name]()
     prevalences = [0.02, 0.5]
@@ -682,8 +681,8 @@ def test_linear_calibration_of_the_bayes_posterior_is_perfect(prevalence):
     """Well specified: the posterior's log-odds at prevalence pi is LLR + logit(pi), exactly
     calibrated there (intercept 0, slope 1); at another prevalence pi' it needs the intercept
     prior_shift(pi, pi') and no change of slope."""
-    from augsim.calibration import prior_shift
-    from augsim.population import linear_calibration_at
+    from augsim.metrics.calibration import prior_shift
+    from augsim.population.calibration import linear_calibration_at
 
     shift = 1.5
     coef = np.array([shift, 0, 0, 0, 0])
@@ -703,7 +702,7 @@ def test_linear_calibration_of_the_bayes_posterior_is_perfect(prevalence):
 def test_linear_calibration_of_a_symmetric_score_has_slope_0():
     """s = x_1 - x_2 has mean 0 in both classes of gaussian_hetero, which differ only in its
     spread: symmetry makes the best logistic fit the constant logit(pi)."""
-    from augsim.population import linear_calibration_at
+    from augsim.population.calibration import linear_calibration_at
 
     coef = np.array([1.0, -1.0, 0, 0, 0])
     for prevalence, values in zip(
@@ -716,7 +715,7 @@ def test_linear_calibration_of_a_symmetric_score_has_slope_0():
 
 def test_linear_calibration_is_affine_equivariant():
     """The fit on k s + d is the fit on s with slope b / k and intercept a - (b / k) d."""
-    from augsim.population import linear_calibration_at
+    from augsim.population.calibration import linear_calibration_at
 
     dgp = _mixture()
     (base,) = linear_calibration_at(dgp, COEF, 0.2, [0.1])
@@ -730,7 +729,7 @@ def test_linear_calibration_is_affine_equivariant():
 
 
 def test_linear_calibration_of_a_constant_score():
-    from augsim.population import linear_calibration_at
+    from augsim.population.calibration import linear_calibration_at
 
     pi, c = 0.2, 1.3
     (got,) = linear_calibration_at(_hetero(), np.zeros(5), c, [pi])
@@ -743,7 +742,7 @@ def test_linear_calibration_of_a_constant_score():
 
 
 def test_linear_calibration_rejects_bad_inputs():
-    from augsim.population import linear_calibration_at
+    from augsim.population.calibration import linear_calibration_at
 
     with pytest.raises(ValueError, match=r"prevalence.*\(0, 1\)"):
         linear_calibration_at(_shared(), COEF, 0.0, [0.5, 1.0])

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from augsim.runtime import rule_script
+from augsim.workflow.runtime import rule_script
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ HEAP_CHURN = """
 import resource, sys
 import numpy as np
 if sys.argv[1] == "retain":
-    from augsim.runtime import retain_freed_heap
+    from augsim.workflow.runtime import retain_freed_heap
     assert retain_freed_heap()
 scores = np.random.default_rng(0).normal(size=40_000)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt

@@ -5,7 +5,7 @@ import zlib
 import numpy as np
 import pytest
 
-from augsim import seeds
+from augsim.study import seeds
 
 
 def test_same_key_same_stream():
@@ -32,7 +32,7 @@ def test_different_keys_differ(other):
 
 def test_stream_is_stable_in_a_fresh_process():
     code = (
-        "from augsim import seeds; "
+        "from augsim.study import seeds; "
         "print(repr(seeds.rng_for(7, 'train', 'smote', 12).random(3).tolist()))"
     )
     # A different hash seed proves no dependence on Python's randomised str hash.

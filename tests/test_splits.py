@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from augsim import splits
-from augsim.augment import augment_training
-from augsim.design import training_labels
-from augsim.generators import build_generator
-from augsim.seeds import rng_for
+from augsim.generators.registry import build_generator
+from augsim.sources import splits
+from augsim.steps.augment import augment_training
+from augsim.study.design import training_labels
+from augsim.study.seeds import rng_for
 
 N0, N1, D = 120, 25, 3
 FRACTION = 0.3

@@ -4,14 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from augsim import design, evaluate
-from augsim.augment import augment_training, draw_synthetic
-from augsim.dgps import make_dgp
-from augsim.fit import fit_at_gamma, fit_replicates, training_set
-from augsim.generators import build_generator
-from augsim.methods import Role
-from augsim.models import make_model
-from augsim.simulate import simulate_test, simulate_training
+from augsim.generators.registry import build_generator
+from augsim.models.registry import make_model
+from augsim.sources.dgps import make_dgp
+from augsim.sources.simulate import simulate_test, simulate_training
+from augsim.steps import evaluate
+from augsim.steps.augment import augment_training, draw_synthetic
+from augsim.steps.fit import fit_at_gamma, fit_replicates, training_set
+from augsim.study import design
+from augsim.study.methods import Role
 
 SHARED = make_dgp("gaussian_shared", dim=3, shift=1.5)
 
@@ -135,8 +136,8 @@ class _FailsOnReplicate:
 
 
 def _failing_cell(failing):
-    from augsim import tables
-    from augsim.population import bayes_metrics
+    from augsim.population.bayes import bayes_metrics
+    from augsim.steps import aggregate
 
     train = simulate_training(
         SHARED, n0=200, n1=10, replicate_ids=range(4), seed=5, scenario="s/n210"
@@ -159,38 +160,38 @@ def _failing_cell(failing):
         rows += [{"dgp": "s", "n": 210, "model": "logistic", "method": method} | r
                  for r in metric_rows]  # fmt: skip
     replicates = pd.DataFrame(rows)
-    return replicates, tables.summarise(replicates)
+    return replicates, aggregate.summarise(replicates)
 
 
 def test_injected_failures_are_counted_not_fatal():
-    from augsim import tables
+    from augsim.steps import aggregate
 
     replicates, summary = _failing_cell({1, 3})
     oracle = summary[summary["method"] == "oracle"]
     assert (oracle["n_failed"] == 2).all() and (oracle["n_ok"] == 2).all()
     assert (summary[summary["method"] == "raw"]["n_failed"] == 0).all()
-    failures = tables.failures(replicates)
+    failures = aggregate.failures(replicates)
     assert sorted(failures["replicate"]) == [1, 3]
     assert failures["error"].str.contains("injected failure on replicate").all()
     assert np.isfinite(oracle["mean"]).all()
-    tables.check_cells_have_results(summary)
+    aggregate.check_cells_have_results(summary)
 
 
 def test_a_cell_where_every_replicate_fails_stops_the_run():
-    from augsim import tables
+    from augsim.steps import aggregate
 
     _, summary = _failing_cell({0, 1, 2, 3})
     with pytest.raises(RuntimeError, match="every replicate failed"):
-        tables.check_cells_have_results(summary)
+        aggregate.check_cells_have_results(summary)
 
 
 def test_a_non_finite_mean_stops_the_run():
-    from augsim import tables
+    from augsim.steps import aggregate
 
     _, summary = _failing_cell(set())
     summary.loc[summary.index[0], "mean"] = np.inf
     with pytest.raises(RuntimeError, match="non-finite means"):
-        tables.check_cells_have_results(summary)
+        aggregate.check_cells_have_results(summary)
 
 
 MIXTURE = make_dgp(
@@ -236,9 +237,9 @@ def test_effective_weight_and_synthetic_share():
 def test_library_samplers_draw_all_rows_in_one_call():
     """Each call of an imbalanced-learn sampler refits it: such generators draw m_max rows in
     one call (their rows then depend on m_max), the others in blocks."""
-    from augsim.generators import GENERATORS
+    from augsim.generators.registry import GENERATORS, generator_class
 
-    in_one_call = {name for name, cls in GENERATORS.items() if not cls.draws_in_blocks}
+    in_one_call = {name for name in GENERATORS if not generator_class(name).draws_in_blocks}
     assert in_one_call == {"adasyn", "borderline_smote1", "borderline_smote2", "svm_smote",
                            "kmeans_smote", "rose"}  # fmt: skip
     X1 = MIXTURE.sample_class(1, 30, np.random.default_rng(0))
@@ -250,18 +251,18 @@ def test_library_samplers_draw_all_rows_in_one_call():
 
 
 def test_tables_take_the_raw_rows_at_gamma_zero():
-    from augsim import tables
+    from augsim.steps import aggregate
 
     rows = pd.DataFrame(
         {"dgp": "d", "n": 10, "model": "m", "method": ["raw", "raw", "smote"],
          "gamma": [0.0, 0.0, 1.0], "replicate": [0, 1, 0], "value": [0.7, 0.8, 0.9]}
     )  # fmt: skip
     cells = [{"dgp": "d", "n": 10, "model": "m", "method": "smote", "replicates": 2}]
-    both = tables.with_gamma_zero(rows, cells)
+    both = aggregate.with_gamma_zero(rows, cells)
     zero = both[(both["method"] == "smote") & (both["gamma"] == 0.0)]
     assert zero["value"].tolist() == [0.7, 0.8] and zero["replicate"].tolist() == [0, 1]
     assert len(both) == 5
     # a cell of fewer replicates than raw's takes only its own (the first ones)
     cells[0]["replicates"] = 1
-    zero = tables.with_gamma_zero(rows, cells).query("method == 'smote' and gamma == 0")
+    zero = aggregate.with_gamma_zero(rows, cells).query("method == 'smote' and gamma == 0")
     assert zero["replicate"].tolist() == [0]

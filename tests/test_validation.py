@@ -13,11 +13,13 @@ import pytest
 import yaml
 from workflow_helpers import REPO
 
-from augsim import evaluate, models, plan, validation
-from augsim.dgps import make_dgp
-from augsim.fit import fit_replicates
-from augsim.methods import Role
-from augsim.simulate import simulate_test, simulate_training
+from augsim.models import logistic, registry
+from augsim.sources.dgps import make_dgp
+from augsim.sources.simulate import simulate_test, simulate_training
+from augsim.steps import evaluate
+from augsim.steps.fit import fit_replicates
+from augsim.study import validation
+from augsim.study.methods import Role
 
 CI = yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
 
@@ -36,24 +38,25 @@ def _rename_generator(config, old, new):
 
 def test_a_renamed_truth_sampler_keeps_its_role():
     config = _edited(lambda c: _rename_generator(c, "oracle", "truth"))
-    validation.check_config(config)
-    assert plan.method_roles(config)["truth"] == Role.TRUTH
-    catalogue = plan.catalogue(config)
-    assert catalogue["labels"]["truth"] == "oracle"  # the figures name the generator
-    assert catalogue["generator_names"]["truth"] == "oracle"
+    plan = validation.check_config(config)
+    assert plan.roles["truth"] == Role.TRUTH
+    method = plan.catalogue["methods"]["truth"]
+    assert method["label"] == "oracle"  # the figures name the generator
+    assert method["colour"] == "#0173B2"  # and draw it in the generator's colour
 
 
 def test_two_instances_of_one_generator_are_told_apart_by_their_keys():
     config = _edited(
         lambda c: c["generators"].update(smote_k3={"name": "smote", "params": {"k_neighbors": 3}})
     )
-    labels = plan.catalogue(config)["labels"]
-    assert labels["smote"] == "smote (SMOTE)" and labels["smote_k3"] == "smote_k3 (SMOTE)"
-    assert labels["ros"] == "ROS"
+    methods = validation.check_config(config).catalogue["methods"]
+    assert methods["smote"]["label"] == "smote (SMOTE)"
+    assert methods["smote_k3"]["label"] == "smote_k3 (SMOTE)"
+    assert methods["ros"]["label"] == "ROS"
 
 
 def test_roles_come_from_the_generator_classes():
-    roles = plan.method_roles(CI)
+    roles = validation.check_config(copy.deepcopy(CI)).roles
     assert roles["raw"] == Role.UNAUGMENTED and roles["reweight"] == Role.WEIGHTING
     assert roles["oracle"] == Role.TRUTH and roles["biased_oracle"] == Role.BIASED
     assert roles["ros"] == roles["smote"] == Role.RESAMPLER
@@ -70,29 +73,49 @@ def _drop_method(config, experiment, method):
     [
         (
             lambda c: _drop_method(c, "gamma_sweep", "oracle"),
-            "figures.decomposition needs a generator drawing from the true minority (role 'truth')",
+            "figures.decomposition (view 'misspecified') needs a generator drawing from the true "
+            "minority (role 'truth')",
         ),
         (
             lambda c: _drop_method(c, "gamma_sweep", "reweight"),
-            "figures.decomposition needs the weighting-only method (role 'weighting')",
+            "figures.decomposition (view 'misspecified') needs the weighting-only method "
+            "(role 'weighting')",
         ),
         (
             lambda c: _drop_method(c, "gamma_sweep", "biased_oracle"),
-            "claims.decomposition needs a deliberately biased generator (role 'biased')",
+            "claims.decomposition (view 'misspecified') needs a deliberately biased generator "
+            "(role 'biased')",
         ),
         (
-            lambda c: c["claims"]["decomposition"].update(
-                experiment="quadratic_twin", model="logistic_quadratic"
+            lambda c: (
+                c["views"].update(twin={"experiment": "quadratic_twin"}),
+                c["claims"]["decomposition"].update(view="twin"),
             ),
-            "claims.decomposition needs a generator drawing from the true minority",
+            "claims.decomposition (view 'twin') needs a generator drawing from the true minority",
         ),
         (
-            lambda c: c["claims"]["regret_rate"].update(experiment="gamma_sweep"),
-            "claims.regret_rate needs at least 3 training sizes",
+            lambda c: c["claims"]["regret_rate"].update(view="misspecified", source="hetero"),
+            "claims.regret_rate (view 'misspecified') needs at least 3 training sizes",
+        ),
+        (
+            lambda c: c["figures"]["misspecified"].update(view="sweep"),
+            "figures.misspecified (view 'sweep') shows one of the sources",
+        ),
+        (
+            lambda c: c["claims"]["regret_rate"].update(source="hetero"),
+            "claims.regret_rate (view 'rate').source: source 'hetero' is not in the view",
+        ),
+        (
+            lambda c: c["views"]["oversamplers"].update(gammas=[0.5]),
+            "views.oversamplers.gammas: 0.5 is not in experiment 'oversamplers'",
+        ),
+        (
+            lambda c: c["tables"].pop("discrepancies"),
+            "figures.discrepancies reads the table 'discrepancies': add tables.discrepancies",
         ),
         (
             lambda c: c["experiments"]["rate"].update(gammas=[2.0]),
-            "figures.rate needs gamma = 1",
+            "figures.rate (view 'rate') needs gamma = 1",
         ),
         (
             lambda c: c["claims"]["population_invariance"].update(dgp="hetero_s1"),
@@ -100,7 +123,8 @@ def _drop_method(config, experiment, method):
         ),
         (
             lambda c: c["figures"]["misspecification_sweep"].update(degree="shift"),
-            "figures.misspecification_sweep: DGP 'hetero_s1' has no numeric parameter 'shift'",
+            "figures.misspecification_sweep (view 'sweep'): DGP 'hetero_s1' has no numeric "
+            "parameter 'shift'",
         ),
     ],
 )
@@ -112,9 +136,8 @@ def test_a_missing_role_or_capability_is_named_before_any_job(edit, message):
 def test_a_claim_that_needs_exact_metrics_names_the_model():
     def quadratic_decomposition(config):
         config["experiments"]["quadratic_twin"]["methods"] = ["oracle", "biased_oracle", "reweight"]
-        config["claims"]["decomposition"].update(
-            experiment="quadratic_twin", model="logistic_quadratic"
-        )
+        config["views"]["twin"] = {"experiment": "quadratic_twin"}
+        config["claims"]["decomposition"].update(view="twin")
 
     with pytest.raises(ValueError, match=r"model 'logistic_quadratic' .* has none"):
         validation.check_config(_edited(quadratic_decomposition))
@@ -131,13 +154,12 @@ def test_a_renamed_dgp_key_is_rejected_where_it_is_still_named():
 def test_a_dgp_renamed_everywhere_just_works():
     text = (REPO / "config" / "ci.yaml").read_text().replace("hetero:", "skewed:")
     config = yaml.safe_load(text.replace("hetero,", "skewed,").replace("hetero]", "skewed]"))
-    config = yaml.safe_load(yaml.safe_dump(config).replace("dgp: hetero", "dgp: skewed"))
     config["claims"]["population_invariance"]["control"] = "skewed"
-    validation.check_config(config)
-    assert ("skewed", 210) in plan.scenarios(config)
+    config["claims"]["flexible_gains"]["control"] = "skewed"
+    assert ("skewed", 210) in validation.check_config(config).scenarios
 
 
-class _LinearProbe(models.LogisticModel):
+class _LinearProbe(logistic.LogisticModel):
     """A new linear model: logistic regression under another name, with its own label."""
 
     name = "linear_probe"
@@ -154,7 +176,7 @@ def _probe_experiment(models):
 
 @pytest.fixture
 def with_linear_probe(monkeypatch):
-    monkeypatch.setitem(models.MODELS, _LinearProbe.name, _LinearProbe)
+    monkeypatch.setitem(registry.MODELS, _LinearProbe.name, f"{__name__}:_LinearProbe")
     config = _edited(
         lambda c: (
             c["models"].update(probe={"name": "linear_probe", "params": {"C": 1.0e6}}),
@@ -166,21 +188,20 @@ def with_linear_probe(monkeypatch):
 
 
 def test_a_new_linear_model_gets_exact_metrics_and_population_curves(with_linear_probe):
-    config = with_linear_probe
-    assert plan.exact_models(config)["probe"]
-    assert plan.has_population_metrics(config, "mixture", "probe")
-    cells = {(c["dgp"], c["n"], c["method"]) for c in plan.population_cells(config)}
+    plan = validation.check_config(with_linear_probe)
+    assert plan.exact("probe")
+    assert plan.has_population_metrics("mixture", "probe")
+    cells = {(c["dgp"], c["n"], c["method"]) for c in plan.population_cells}
     assert ("mixture", 210, "reweight") in cells  # only the probe fits mixture
-    assert plan.catalogue(config)["models"]["probe"]["exact_population"]
+    assert plan.catalogue["models"]["probe"]["exact_population"]
 
 
 def test_a_model_without_the_capability_gets_no_population_curves():
-    config = _edited(_probe_experiment(["logistic_quadratic"]))
-    validation.check_config(config)
-    assert not plan.has_population_metrics(config, "mixture", "logistic_quadratic")
-    cells = {(c["dgp"], c["n"], c["method"]) for c in plan.population_cells(config)}
+    plan = validation.check_config(_edited(_probe_experiment(["logistic_quadratic"])))
+    assert not plan.has_population_metrics("mixture", "logistic_quadratic")
+    cells = {(c["dgp"], c["n"], c["method"]) for c in plan.population_cells}
     assert not any(dgp == "mixture" for dgp, _, _ in cells)
-    assert "mixture" in plan.population_dgps(config)  # its weight curve, from population.dgps
+    assert "mixture" in plan.population_dgps  # its weight curve, from population.dgps
 
 
 def test_a_new_linear_model_is_scored_exactly_and_the_quadratic_one_is_not(with_linear_probe):
@@ -189,7 +210,7 @@ def test_a_new_linear_model_is_scored_exactly_and_the_quadratic_one_is_not(with_
     test = simulate_test(dgp, rows_per_class=200, seed=1, dgp_key="h")
     prevalences = {"training": 10 / 210}
     for key, expected in (("probe", {"empirical", "population"}), ("logistic_quadratic", None)):
-        model = models.build_model(with_linear_probe["models"][key])
+        model = registry.build_model(with_linear_probe["models"][key])
         fits = fit_replicates(train, None, lambda m=model: m, role=Role.UNAUGMENTED, gammas=[])
         rows = evaluate.evaluate_fits(
             fits,

@@ -27,9 +27,10 @@ from workflow_helpers import (
     write_config,
 )
 
-from augsim import codedeps, io, plan, validation
-from augsim.evaluate import ALL_METRICS
-from augsim.metrics import METRIC_NAMES
+from augsim.metrics.ranking import METRIC_NAMES
+from augsim.steps.evaluate import ALL_METRICS
+from augsim.study import plan, validation
+from augsim.workflow import codedeps, io
 
 pytestmark = pytest.mark.workflow
 
@@ -153,29 +154,47 @@ def _rerun_rules(workdir) -> tuple[set[str], list[tuple[str, dict]], str]:
 PLOTS = {f"plot_{figure}" for figure in FIGURES}
 
 
-def test_editing_the_generators_reruns_augmentation_and_what_follows_only(ci_run):
-    with edited(ci_run / "src" / "augsim" / "generators.py"):
+STUDY_GENERATORS = {"oracle", "biased_oracle", "ros", "smote", "gaussian"}
+FLEXIBLE_MODELS = {"gradient_boosting", "random_forest", "mlp"}
+DOWNSTREAM = {
+    "aggregate_results", "tabulate_discrepancies", "tabulate_flexible", "tabulate_real_data",
+    "check_claims", "all", *(PLOTS - {"plot_population"}),
+}  # fmt: skip
+
+
+def test_editing_the_study_generators_reruns_their_augmentation_and_what_follows_only(ci_run):
+    with edited(ci_run / "src" / "augsim" / "generators" / "study.py"):
         rules, jobs, output = _rerun_rules(ci_run)
-    assert "Updated input files: src/augsim/generators.py" in output
+    assert "Updated input files: src/augsim/generators/study.py" in output
     # the population curves use the generators' limits too; nothing simulates again
     assert rules == {"augment_data", "fit_models", "evaluate_models", "population_curves",
-                     "estimate_test_error", "aggregate_results", "tabulate_discrepancies",
-                     "tabulate_flexible", "tabulate_real_data", "check_claims", "all",
-                     *PLOTS}  # fmt: skip
+                     "estimate_test_error", "plot_population", *DOWNSTREAM}  # fmt: skip
+    generators = _ci_config()["generators"]
     for rule, wildcards in jobs:
-        if rule in ("fit_models", "evaluate_models"):  # only fits on synthetic rows
-            assert wildcards["method"] not in ("raw", "reweight"), (rule, wildcards)
+        if rule == "augment_data":
+            assert generators[wildcards["generator"]]["name"] in STUDY_GENERATORS, wildcards
+        if rule in ("fit_models", "evaluate_models"):  # only fits on those generators' rows
+            assert generators[wildcards["method"]]["name"] in STUDY_GENERATORS, wildcards
+
+
+def test_editing_the_flexible_models_reruns_only_their_jobs(ci_run):
+    with edited(ci_run / "src" / "augsim" / "models" / "flexible.py"):
+        rules, jobs, _ = _rerun_rules(ci_run)
+    assert rules == {"fit_models", "evaluate_models", "estimate_test_error", *DOWNSTREAM}
+    for rule, wildcards in jobs:
+        if rule in ("fit_models", "evaluate_models", "estimate_test_error"):
+            assert wildcards["model"] in FLEXIBLE_MODELS, (rule, wildcards)
 
 
 def test_editing_the_figures_reruns_only_plot_rules(ci_run):
-    with edited(ci_run / "src" / "augsim" / "figures.py"):
+    with edited(ci_run / "src" / "augsim" / "report" / "figures.py"):
         rules, _, _ = _rerun_rules(ci_run)
     assert rules == {*PLOTS, "all"}
 
 
-def test_editing_the_views_reruns_the_figures_and_the_claims(ci_run):
-    # figures, claims and the discrepancy table read their selections from one module of views
-    with edited(ci_run / "src" / "augsim" / "views.py"):
+def test_editing_the_selections_reruns_only_report_rules(ci_run):
+    # figures, claims and the tables read their selections from one module
+    with edited(ci_run / "src" / "augsim" / "report" / "selections.py"):
         rules, _, _ = _rerun_rules(ci_run)
     tables = {"tabulate_discrepancies", "tabulate_flexible", "tabulate_real_data"}
     assert rules == {*PLOTS, *tables, "check_claims", "all"}
@@ -183,7 +202,7 @@ def test_editing_the_views_reruns_the_figures_and_the_claims(ci_run):
 
 def test_touching_every_module_reruns_nothing(ci_run):
     later = time.time() + 5
-    for module in (ci_run / "src" / "augsim").glob("*.py"):
+    for module in (ci_run / "src" / "augsim").rglob("*.py"):
         os.utime(module, (later, later))
     result = snakemake(ci_run, "--dry-run")
     assert "Nothing to be done" in result.stdout + result.stderr
@@ -194,30 +213,58 @@ def test_a_git_checkout_of_the_same_content_reruns_nothing(ci_run):
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "package"]):
         subprocess.run([*git, *command], cwd=package, check=True, capture_output=True)
-    models = package / "augsim" / "models.py"
+    models = package / "augsim" / "models" / "logistic.py"
     models.write_text(models.read_text() + "\n# an edit\n")
-    subprocess.run([*git, "checkout", "--", "augsim/models.py"], cwd=package, check=True)
+    subprocess.run([*git, "checkout", "--", "augsim/models/logistic.py"], cwd=package, check=True)
     result = snakemake(ci_run, "--dry-run")
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_every_script_rule_lists_the_modules_its_script_imports(ci_run):
-    """Derived independently of the workflow's helper: the standard library's ModuleFinder."""
+def _found_modules(script: Path, src: Path) -> set[str]:
+    """The augsim module files a script imports, found by the standard library's ModuleFinder."""
     from modulefinder import ModuleFinder
 
-    expected = {}
-    for script in (ci_run / "scripts").glob("*.py"):
-        finder = ModuleFinder(path=[str(ci_run / "src")])  # only augsim is looked into
-        finder.run_script(str(script))
-        modules = {name for name in finder.modules if name.split(".")[0] == "augsim"}
-        expected[script.stem] = {str(codedeps.module_path(m, Path("src/augsim"))) for m in modules}
-    jobs = job_inputs(snakemake(ci_run, "--dry-run", "--forceall").stdout)
+    finder = ModuleFinder(path=[str(src)])  # only augsim is looked into
+    finder.run_script(str(script))
+    modules = {name for name in finder.modules if name.split(".")[0] == "augsim"}
+    return {str(codedeps.module_path(m, Path("src/augsim"))) for m in modules}
+
+
+def _implementations(rule: str, wildcards: dict, config: dict) -> list[str]:
+    """The modules a job loads through a registry: its generator's or its model's."""
+    from augsim.generators.registry import generator_module
+    from augsim.models.registry import model_module
+
+    if rule == "augment_data":
+        return [generator_module(config["generators"][wildcards["generator"]]["name"])]
+    if rule in ("fit_models", "evaluate_models", "estimate_test_error"):
+        return [model_module(config["models"][wildcards["model"]]["name"])]
+    if rule == "population_curves":
+        return [generator_module(spec["name"]) for spec in config["generators"].values()]
+    return []
+
+
+def test_every_script_rule_lists_the_modules_its_script_and_its_job_import(ci_run, tmp_path):
+    """Derived independently of the workflow's helper: the standard library's ModuleFinder."""
+    src = ci_run / "src"
+    expected = {
+        script.stem: _found_modules(script, src) for script in (ci_run / "scripts").glob("*.py")
+    }
+    output = snakemake(ci_run, "--dry-run", "--forceall").stdout
+    jobs = job_inputs(output)
+    wildcards = scheduled_jobs(output)
+    config = _ci_config()
     seen = set()
-    for rule, inputs in jobs:
+    for (rule, inputs), (_, job_wildcards) in zip(jobs, wildcards, strict=True):
         if rule == "all":
             continue
         listed = {path for path in inputs if path.startswith("src/augsim/")}
-        assert listed == expected[rule], rule
+        wanted = set(expected[rule])
+        for module in _implementations(rule, job_wildcards, config):
+            probe = tmp_path / "probe.py"
+            probe.write_text(f"import {module}\n")
+            wanted |= _found_modules(probe, src)
+        assert listed == wanted, (rule, job_wildcards)
         seen.add(rule)
     assert seen == set(expected)  # every script has its rule, and every rule was checked
 
@@ -270,7 +317,7 @@ def test_code_style_is_clean(command):
 def test_replay_reproduces_a_replicate_of_the_workflow(ci_run):
     import yaml
 
-    from augsim.replay import replay
+    from augsim.study.replay import replay
 
     config = yaml.safe_load((ci_run / "config" / "ci.yaml").read_text())
     fits = io.read_arrays(ci_run / "results/ci/fits/shared/n210/logistic/smote/chunk_0.npz")
@@ -282,7 +329,7 @@ def test_replay_reproduces_a_replicate_of_the_workflow(ci_run):
 
 
 def test_replay_command_line_shows_the_fits(tmp_path):
-    command = [sys.executable, "-m", "augsim.replay", "--configfile", "config/ci.yaml"]
+    command = [sys.executable, "-m", "augsim.study.replay", "--configfile", "config/ci.yaml"]
     command += ["--dgp", "hetero", "--n", "210", "--model", "logistic", "--method", "reweight"]
     result = subprocess.run(
         [*command, "--replicate", "1"], cwd=REPO, capture_output=True, text=True, check=True

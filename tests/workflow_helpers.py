@@ -113,7 +113,7 @@ def assert_matches_recorded(results: Path, table: str) -> None:
     (BLAS kernels differ between CPUs), far below any digit a table or figure reports. On the
     machine that recorded them, the files are byte-identical.
     """
-    from augsim import io
+    from augsim.workflow import io
 
     recorded = io.read_table(RECORDED_TABLES / f"{table.split('/')[-1]}.csv.gz")
     produced = io.read_table(Path(results) / f"{table}.csv")
@@ -139,33 +139,36 @@ def assert_tables_match(produced: pd.DataFrame, recorded: pd.DataFrame, what: st
 def metric_paths(configfile: Path, dgp: str) -> list[str]:
     """The metrics files of every fitted cell of ``dgp`` under the config ``configfile``: the
     targets of a run of one DGP's part of a study."""
-    from augsim import plan
+    from augsim.study.plan import Plan
 
     config = yaml.safe_load(Path(configfile).read_text())
+    plan = Plan(config)
     results = f"results/{config['run_name']}/metrics"
     return [
-        f"{results}/{cell.dgp}/n{cell.n}/{cell.model}/{cell.method}/chunk_{chunk}.csv"
-        for cell in plan.fitted_cells(config)
-        if cell.dgp == dgp
-        for chunk in plan.cell_chunks(config, cell)
+        f"{results}/{cell.source}/n{cell.n}/{cell.model}/{cell.method}/chunk_{chunk}.csv"
+        for cell in plan.fitted_cells
+        if cell.source == dgp
+        for chunk in plan.cell_chunks(cell)
     ]
 
 
 def metric_rows(workdir: Path, paths: list[str]) -> pd.DataFrame:
     """The replicate rows of metrics files, in the replicate table's column and row order."""
-    from augsim import io, tables
+    from augsim.steps import aggregate
+    from augsim.workflow import io
 
     rows = pd.concat([io.read_table(Path(workdir) / path) for path in paths], ignore_index=True)
-    columns = tables.REPLICATE_COLUMNS
+    columns = aggregate.REPLICATE_COLUMNS
     return rows[columns].sort_values(columns[:9]).reset_index(drop=True)
 
 
 def recorded_fitted_rows(dgp: str) -> pd.DataFrame:
     """The recorded CI study's replicate rows of ``dgp`` that come from fits (the table adds
     the raw fit's rows as every method's rows at gamma 0)."""
-    from augsim import io, tables
+    from augsim.steps import aggregate
+    from augsim.workflow import io
 
     table = io.read_table(RECORDED_TABLES / "replicates.csv.gz")
     fitted = (table["dgp"] == dgp) & ((table["method"] == "raw") | (table["gamma"] > 0))
-    columns = tables.REPLICATE_COLUMNS
+    columns = aggregate.REPLICATE_COLUMNS
     return table[fitted][columns].sort_values(columns[:9]).reset_index(drop=True)

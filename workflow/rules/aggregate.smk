@@ -1,16 +1,15 @@
 localrules:
     aggregate_results,
-    check_claims,
 
 
 rule aggregate_results:
     input:
-        metrics=all_metrics(),
+        metrics=ALL_METRICS,
         code=code("aggregate_results"),
     output:
-        replicates=f"{RESULTS}/tables/replicates.csv",
-        summary=f"{RESULTS}/tables/summary.csv",
-        failures=f"{RESULTS}/tables/failures.csv",
+        replicates=table_path("replicates"),
+        summary=table_path("summary"),
+        failures=table_path("failures"),
     log:
         f"{LOGS}/aggregate_results.log",
     benchmark:
@@ -22,20 +21,20 @@ rule aggregate_results:
         mem_mb=4000,
         runtime=10,
     params:
-        gamma_zero_cells=plan.gamma_zero_cells(config),
+        gamma_zero_cells=PLAN.gamma_zero_cells,
     script:
         "../../scripts/aggregate_results.py"
 
 
-rule population_curves:
+rule compute_population_curves:
     input:
-        code=code("population_curves"),
+        code=code("compute_population_curves", limit_modules),
     output:
-        f"{RESULTS}/tables/population.csv",
+        table_path("population"),
     log:
-        f"{LOGS}/population_curves.log",
+        f"{LOGS}/compute_population_curves.log",
     benchmark:
-        f"{BENCHMARKS}/population_curves.tsv"
+        f"{BENCHMARKS}/compute_population_curves.tsv"
     conda:
         ENV
     threads: 1
@@ -43,39 +42,11 @@ rule population_curves:
         mem_mb=1000,
         runtime=30,
     params:
-        dgps=lambda wildcards: {
-            key: config["dgps"][key] for key in plan.population_dgps(config)
-        },
-        generators=plan.population_generators(config),
+        dgps={key: config["dgps"][key] for key in PLAN.population_dgps},
+        generators=PLAN.population_generators,
         weights=config["population"]["weights"],
         weight_curve_dgps=config["population"]["dgps"],
-        gamma_cells=lambda wildcards: plan.population_cells(config),
-        imbalance_ratio=config["imbalance_ratio"],
-        extra_prevalences=config["extra_prevalences"],
+        limit_prevalences=PLAN.limit_prevalences,
+        gamma_cells=PLAN.population_cells,
     script:
-        "../../scripts/population_curves.py"
-
-
-rule check_claims:
-    input:
-        summary=f"{RESULTS}/tables/summary.csv",
-        replicates=f"{RESULTS}/tables/replicates.csv",
-        population=f"{RESULTS}/tables/population.csv",
-        test_errors=all_test_errors(),
-        real_data=real_data_table(),
-        code=code("check_claims"),
-    output:
-        csv=f"{RESULTS}/claims.csv",
-        md=report(
-            f"{RESULTS}/claims.md", caption="../report/claims.rst", category="Claims"
-        ),
-    log:
-        f"{LOGS}/check_claims.log",
-    conda:
-        ENV
-    params:
-        claims=config["claims"],
-        experiments=config["experiments"],
-        catalogue=CATALOGUE,
-    script:
-        "../../scripts/check_claims.py"
+        "../../scripts/compute_population_curves.py"

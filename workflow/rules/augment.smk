@@ -1,13 +1,13 @@
 rule augment_data:
     input:
-        train=train_path("{dgp}", "{n}", "{chunk}"),
-        code=code("augment_data"),
+        train=train_path("{source}", "{n}", "{chunk}"),
+        code=code("augment_data", generator_modules),
     output:
-        synthetic_path("{dgp}", "{n}", "{generator}", "{chunk}"),
+        synthetic_path("{source}", "{n}", "{generator}", "{chunk}"),
     log:
-        f"{LOGS}/augment_data/{{dgp}}_n{{n}}_{{generator}}_{{chunk}}.log",
+        f"{LOGS}/augment_data/{{source}}_n{{n}}_{{generator}}_{{chunk}}.log",
     benchmark:
-        f"{BENCHMARKS}/augment_data/{{dgp}}_n{{n}}_{{generator}}_{{chunk}}.tsv"
+        f"{BENCHMARKS}/augment_data/{{source}}_n{{n}}_{{generator}}_{{chunk}}.tsv"
     conda:
         ENV
     threads: 1
@@ -17,8 +17,8 @@ rule augment_data:
     params:
         dgp=source_spec,
         generator=lambda wildcards: config["generators"][wildcards.generator],
-        m_max=lambda wildcards: plan.augmentations(config)[
-            (wildcards.dgp, int(wildcards.n), wildcards.generator)
+        m_max=lambda wildcards: PLAN.augmentations[
+            (wildcards.source, int(wildcards.n), wildcards.generator)
         ],
         seed=config["seed"],
     script:

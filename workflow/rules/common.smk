@@ -1,13 +1,17 @@
-# Config validation, wildcard constraints, paths and input functions. No rules.
+# Config validation, the plan, wildcard constraints, paths and input functions. No rules.
 import os
 import re
 
-from augsim import codedeps, plan
-from augsim.methods import BUILT_IN
-from augsim.validation import validate_config
+from augsim.generators.registry import generator_module
+from augsim.models.registry import model_module
+from augsim.study.validation import validate_config
+from augsim.workflow import codedeps
 
-# Stops before any job, naming the bad key, its value and what is allowed.
-validate_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml")
+# Stops before any job, naming the bad key, its value and what is allowed. The plan is built
+# once, here: every input function below is a lookup into it.
+PLAN = validate_config(
+    config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"
+)
 
 RESULTS = f"results/{config['run_name']}"
 LOGS = f"{RESULTS}/logs"
@@ -21,177 +25,170 @@ def alternatives(names):
 
 
 wildcard_constraints:
-    dgp=alternatives(plan.sources(config)),
+    source=alternatives(PLAN.sources),
     generator=alternatives(config["generators"]),
     model=alternatives(config["models"]),
-    method=alternatives([*config["generators"], *BUILT_IN]),
+    method=alternatives(PLAN.roles),
     n=r"\d+",
     chunk=r"\d+",
 
 
-def code(script):
+def code(script, implementations=None):
     """The augsim modules a rule script imports, transitively, as input files.
 
     Snakemake tracks a rule's script but not what it imports: listing the modules reruns a
     job when one of them changes (by content: a touched file with the same content reruns
     nothing). The files are those of the augsim that runs, relative to the working directory
-    when they are inside it.
+    when they are inside it. ``implementations(wildcards)`` names the modules a job loads
+    through a registry (its generator's, model's or figure's): those and their imports are
+    added per job, so an edit of one model reruns only that model's jobs.
     """
-    paths = []
-    for module in codedeps.script_modules(f"{SCRIPTS}/{script}.py"):
-        path = os.path.abspath(codedeps.module_path(module))
-        inside = not os.path.relpath(path).startswith(os.pardir)
-        paths.append(os.path.relpath(path) if inside else path)
-    return paths
+    static = codedeps.script_modules(f"{SCRIPTS}/{script}.py")
+    if implementations is None:
+        return module_files(*static)
+    return lambda wildcards: module_files(
+        *static, *codedeps.modules_of(implementations(wildcards))
+    )
 
 
-def train_path(dgp, n, chunk):
-    return f"{RESULTS}/data/{dgp}/n{n}/train_{chunk}.npz"
+def module_files(*modules):
+    return [_module_file(module) for module in sorted(set(modules))]
 
 
-def synthetic_path(dgp, n, generator, chunk):
-    return f"{RESULTS}/synthetic/{dgp}/n{n}/{generator}/chunk_{chunk}.npz"
+def _module_file(module):
+    path = os.path.abspath(codedeps.module_path(module))
+    inside = not os.path.relpath(path).startswith(os.pardir)
+    return os.path.relpath(path) if inside else path
 
 
-def fit_path(dgp, n, model, method, chunk):
-    return f"{RESULTS}/fits/{dgp}/n{n}/{model}/{method}/chunk_{chunk}.npz"
+def generator_modules(wildcards):
+    return [generator_module(config["generators"][wildcards.generator]["name"])]
 
 
-def metrics_path(dgp, n, model, method, chunk):
-    return f"{RESULTS}/metrics/{dgp}/n{n}/{model}/{method}/chunk_{chunk}.csv"
+def model_modules(wildcards):
+    return [model_module(config["models"][wildcards.model]["name"])]
 
 
-def all_metrics():
+def limit_modules(wildcards):
     return [
-        metrics_path(cell.dgp, cell.n, cell.model, cell.method, chunk)
-        for cell in plan.fitted_cells(config)
-        for chunk in plan.cell_chunks(config, cell)
+        generator_module(spec["name"]) for spec in PLAN.population_generators.values()
     ]
+
+
+def train_path(source, n, chunk):
+    return f"{RESULTS}/data/{source}/n{n}/train_{chunk}.npz"
+
+
+def test_part_path(source, n, chunk):
+    return f"{RESULTS}/data/{source}/n{n}/test_{chunk}.npz"
+
+
+def synthetic_path(source, n, generator, chunk):
+    return f"{RESULTS}/synthetic/{source}/n{n}/{generator}/chunk_{chunk}.npz"
+
+
+def fit_path(source, n, model, method, chunk):
+    return f"{RESULTS}/fits/{source}/n{n}/{model}/{method}/chunk_{chunk}.npz"
+
+
+def metrics_path(source, n, model, method, chunk):
+    return f"{RESULTS}/metrics/{source}/n{n}/{model}/{method}/chunk_{chunk}.csv"
+
+
+def test_error_path(source, n, model):
+    return f"{RESULTS}/test_error/{source}_n{n}_{model}.csv"
+
+
+def table_path(table):
+    return f"{RESULTS}/tables/{table}.csv"
 
 
 def figure_paths(figure):
     return [f"{RESULTS}/figures/{figure}.{ext}" for ext in ("pdf", "png")]
 
 
+ALL_METRICS = [
+    metrics_path(cell.source, cell.n, cell.model, cell.method, chunk)
+    for cell in PLAN.fitted_cells
+    for chunk in PLAN.cell_chunks(cell)
+]
+ALL_TEST_ERRORS = [test_error_path(*triple) for triple in PLAN.test_error_cells]
+
+
 def all_targets():
-    figures = [path for figure in config["figures"] for path in figure_paths(figure)]
-    tables = ["summary", "population"]
-    if "discrepancies" in config["figures"]:
-        tables.append("discrepancies")
-    if "flexible_models" in config["figures"]:
-        tables.append("flexible")
-    if "real_data" in config["figures"]:
-        tables.append("real_data")
+    jobs = PLAN.report_jobs
+    tables = [job.item.name for job in jobs if job.item.kind == "table"]
+    figures = [job.item.name for job in jobs if job.item.kind == "figure"]
     return [
-        *(f"{RESULTS}/tables/{table}.csv" for table in tables),
+        *(table_path(table) for table in ["summary", "population", *tables]),
         f"{RESULTS}/claims.md",
-        *figures,
+        *(path for figure in figures for path in figure_paths(figure)),
     ]
 
 
-def synthetic_input(wildcards):
-    if plan.draws_rows(config, wildcards.method):
-        return synthetic_path(
-            wildcards.dgp, wildcards.n, wildcards.method, wildcards.chunk
-        )
-    return []
-
-
-def test_part_path(dgp, n, chunk):
-    return f"{RESULTS}/data/{dgp}/n{n}/test_{chunk}.npz"
-
-
-def test_input(wildcards):
-    """The source's shared test set, or the test parts of the chunk's splits of a data set."""
-    if plan.source_kind(config, wildcards.dgp).shared_test_set:
-        return f"{RESULTS}/data/{wildcards.dgp}/test.npz"
-    return test_part_path(wildcards.dgp, wildcards.n, wildcards.chunk)
+def cell(wildcards):
+    return PLAN.cell(wildcards.source, wildcards.n, wildcards.model, wildcards.method)
 
 
 def source_spec(wildcards):
     """The DGP spec of a simulated source, or None: a data set has no DGP."""
-    return config["dgps"].get(wildcards.dgp)
+    return config["dgps"].get(wildcards.source)
+
+
+def synthetic_input(wildcards):
+    if PLAN.draws_rows(wildcards.method):
+        return synthetic_path(
+            wildcards.source, wildcards.n, wildcards.method, wildcards.chunk
+        )
+    return []
+
+
+def test_input(wildcards):
+    """The source's shared test set, or the test parts of the chunk's splits of a data set."""
+    if PLAN.source_kind(wildcards.source).shared_test_set:
+        return f"{RESULTS}/data/{wildcards.source}/test.npz"
+    return test_part_path(wildcards.source, wildcards.n, wildcards.chunk)
 
 
 def scored_test_input(wildcards):
     """The test set, for a model whose fits keep their test scores instead of coefficients."""
-    if plan.stores_scores(config, wildcards.model):
+    if PLAN.stores_scores(wildcards.model):
         return test_input(wildcards)
     return []
 
 
 def bayes_input(wildcards):
     """The source's Bayes reference, where it has a population."""
-    if plan.source_kind(config, wildcards.dgp).has_population:
-        return f"{RESULTS}/bayes/{wildcards.dgp}.csv"
+    if PLAN.source_kind(wildcards.source).has_population:
+        return f"{RESULTS}/bayes/{wildcards.source}.csv"
     return []
 
 
 def population_spec(wildcards):
     """The DGP spec for exact population metrics, or None when the fits have none."""
-    if plan.has_population_metrics(config, wildcards.dgp, wildcards.model):
-        return config["dgps"][wildcards.dgp]
+    if PLAN.has_population_metrics(wildcards.source, wildcards.model):
+        return config["dgps"][wildcards.source]
     return None
-
-
-def wildcard_cell(wildcards):
-    return plan.find_cell(
-        config, wildcards.dgp, wildcards.n, wildcards.model, wildcards.method
-    )
-
-
-def cell_gammas(wildcards):
-    return list(wildcard_cell(wildcards).gammas)
 
 
 def cell_replicate_ids(wildcards):
     """The replicates of the job's chunk that its cell fits."""
-    cell = wildcard_cell(wildcards)
-    return plan.chunk_replicate_ids(config, int(wildcards.chunk), cell.replicates)
+    return PLAN.chunk_replicate_ids(wildcards.chunk, cell(wildcards).replicates)
 
 
-def replicate_ids(chunk):
+def replicate_ids(wildcards):
     # the ids themselves, not replicates and chunk_size: raising replicates then reruns only
     # the chunks whose replicates change
-    return plan.chunk_replicate_ids(config, int(chunk))
-
-
-CATALOGUE = plan.catalogue(config)
-
-
-def figure_params(figure):
-    return {
-        "spec": config["figures"].get(figure, {}),
-        "experiments": config["experiments"],
-        "dgps": config["dgps"],
-        "catalogue": CATALOGUE,
-    }
-
-
-def real_data_table():
-    """The real-data table, where the study draws it."""
-    if "real_data" in config["figures"]:
-        return f"{RESULTS}/tables/real_data.csv"
-    return []
-
-
-def test_error_path(dgp, n, model):
-    return f"{RESULTS}/test_error/{dgp}_n{n}_{model}.csv"
-
-
-def all_test_errors():
-    return [test_error_path(*triple) for triple in plan.test_error_cells(config)]
+    return PLAN.chunk_replicate_ids(wildcards.chunk)
 
 
 def test_error_methods(wildcards):
-    return plan.test_error_methods(
-        config, wildcards.dgp, int(wildcards.n), wildcards.model
-    )
+    return PLAN.test_error_cells[(wildcards.source, int(wildcards.n), wildcards.model)]
 
 
 def test_error_fits(wildcards):
     """The first chunk of each method's fits, raw first (as test_error_methods)."""
     return [
-        fit_path(wildcards.dgp, wildcards.n, wildcards.model, method, 0)
+        fit_path(wildcards.source, wildcards.n, wildcards.model, method, 0)
         for method in test_error_methods(wildcards)
     ]

