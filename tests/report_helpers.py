@@ -56,7 +56,9 @@ def selection(
         spec,
         experiment,
         roles={key: method["role"] for key, method in catalogue["methods"].items()},
-        sizes={key: info[key]["n_train"] for key in listed if key in info and "n_train" in info[key]},
+        sizes={
+            key: info[key]["n_train"] for key in listed if key in info and "n_train" in info[key]
+        },
         exact_models={key: model["exact_population"] for key, model in catalogue["models"].items()},
         has_population={key: info.get(key, {}).get("has_population", True) for key in listed},
     )

@@ -7,12 +7,18 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from report_helpers import catalogue, selection
 
-from augsim import claims, figures, mc_error, plan, tables, views
-from augsim.dgps import make_dgp
-from augsim.metrics import METRIC_NAMES, score_metrics_at
-from augsim.seeds import rng_for
-from augsim.validation import check_config
+from augsim.metrics import test_error
+from augsim.metrics.ranking import score_metrics_at
+from augsim.metrics.registry import RANKING
+from augsim.report import markdown, tables
+from augsim.report.claims import common, flexible
+from augsim.report.figures.flexible import plot_flexible_models
+from augsim.report.figures.rate import plot_flexible_rate
+from augsim.sources.dgps import make_dgp
+from augsim.study.seeds import rng_for
+from augsim.study.validation import check_config
 
 SHARED = make_dgp("gaussian_shared", dim=2, shift=1.5)
 PREVALENCE = 1 / 21
@@ -25,7 +31,7 @@ def _linear_scores(X):
 
 def test_fold_labels_spread_each_class_evenly():
     y = np.r_[np.zeros(103), np.ones(27)].astype(int)
-    groups = mc_error.fold_labels(y, folds=10)
+    groups = test_error.fold_labels(y, folds=10)
     for label in (0, 1):
         counts = np.bincount(groups[y == label], minlength=10)
         assert counts.max() - counts.min() <= 1
@@ -40,10 +46,10 @@ def test_paired_error_matches_the_spread_over_independent_test_sets():
         X, y = SHARED.sample(rows, rows, rng_for(k, "test"))
         a, b = _linear_scores(X)
         (ma,), (mb,) = score_metrics_at(y, a, [PREVALENCE]), score_metrics_at(y, b, [PREVALENCE])
-        differences.append([ma[m] - mb[m] for m in METRIC_NAMES])
+        differences.append([ma[m] - mb[m] for m in RANKING])
         if k < 20:
-            se = mc_error.paired_test_error(y, a, b, PREVALENCE)
-            jackknife.append([se[m] for m in METRIC_NAMES])
+            se = test_error.paired_test_error(y, a, b, PREVALENCE)
+            jackknife.append([se[m] for m in RANKING])
     spread = np.std(differences, axis=0, ddof=1)
     estimate = np.mean(jackknife, axis=0)
     assert np.all(spread > 0)
@@ -54,8 +60,8 @@ def test_paired_error_of_a_fit_with_itself_is_zero_and_of_a_shifted_score_too():
     """The control: equal rankings have no error; a different ranking has some."""
     X, y = SHARED.sample(500, 500, rng_for(0, "test"))
     a, b = _linear_scores(X)
-    assert all(v == 0.0 for v in mc_error.paired_test_error(y, a, 3 * a + 1, PREVALENCE).values())
-    assert all(v > 0.0 for v in mc_error.paired_test_error(y, a, b, PREVALENCE).values())
+    assert all(v == 0.0 for v in test_error.paired_test_error(y, a, 3 * a + 1, PREVALENCE).values())
+    assert all(v > 0.0 for v in test_error.paired_test_error(y, a, b, PREVALENCE).values())
 
 
 def test_test_set_error_is_that_of_the_mean_difference_over_replicates():
@@ -66,16 +72,16 @@ def test_test_set_error_is_that_of_the_mean_difference_over_replicates():
     c = X @ np.array([1.0, -0.6])
     raw = {0: a, 1: a}
     by_method = {"smote": {(0, 1.0): b, (1, 1.0): c, (2, 1.0): b}}  # replicate 2 lacks raw
-    rows = mc_error.test_set_errors(
+    rows = test_error.test_set_errors(
         {"y": y}, raw, by_method, prevalence=PREVALENCE, replicates=[0, 1, 2]
     )
-    assert [row["metric"] for row in rows] == list(METRIC_NAMES)
-    groups = mc_error.fold_labels(y)
+    assert [row["metric"] for row in rows] == list(RANKING)
+    groups = test_error.fold_labels(y)
     mean_difference = np.mean(
-        [mc_error.fold_differences(y, s, a, PREVALENCE, groups) for s in (b, c)], axis=0
+        [test_error.fold_differences(y, s, a, PREVALENCE, groups) for s in (b, c)], axis=0
     )
-    expected = mc_error.jackknife_se(mean_difference)
-    own = [mc_error.paired_test_error(y, s, a, PREVALENCE) for s in (b, c)]
+    expected = test_error.jackknife_se(mean_difference)
+    own = [test_error.paired_test_error(y, s, a, PREVALENCE) for s in (b, c)]
     for row, value in zip(rows, expected, strict=True):
         assert row["replicates"] == 2
         assert row["test_se"] == pytest.approx(value)
@@ -88,7 +94,9 @@ def test_jackknife_of_a_mean_is_the_standard_error_of_the_mean():
     values = np.random.default_rng(3).normal(size=(10, 50))  # 10 groups of 50
     leave_out = np.array([np.delete(values, k, axis=0).mean() for k in range(10)])
     group_means = values.mean(axis=1)
-    assert mc_error.jackknife_se(leave_out) == pytest.approx(group_means.std(ddof=1) / np.sqrt(10))
+    assert test_error.jackknife_se(leave_out) == pytest.approx(
+        group_means.std(ddof=1) / np.sqrt(10)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,15 +123,11 @@ EXPERIMENTS = {
         "gammas": [1.0],
     },
 }
-CATALOGUE = {
-    "roles": {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth"},
-    "labels": {"raw": "raw", "reweight": "reweight", "oracle": "oracle"},
-    "generator_names": {"oracle": "oracle"},
-    "models": MODELS,
-    "dgps": {dgp: {"kind": "simulated", "has_population": True} for dgp in ("shared", "hetero")},
-}
-SPEC = {"experiment": "flexible"}
-CLAIM = {"experiment": "flexible", "control": "hetero", "control_model": "linear"}
+ROLES = {"raw": "unaugmented", "reweight": "weighting", "oracle": "truth"}
+CATALOGUE = catalogue(ROLES, models=MODELS, sources={"shared": {}, "hetero": {}})
+LABELS = {key: method["label"] for key, method in CATALOGUE["methods"].items()}
+SELECTION = selection(EXPERIMENTS["flexible"], CATALOGUE)
+CLAIM = {"control": "hetero", "control_model": "linear"}
 
 
 def _gain(dgp, model, method, gamma, boost_gain):
@@ -141,9 +145,7 @@ def _summary(boost_gain=0.0):
         for dgp, n, model in cells:
             sources = ["empirical", "population"] if model == "linear" else ["empirical"]
             methods = [("raw", 0.0), *itertools.product(experiment["methods"], [1.0, 2.0])]
-            for (method, gamma), metric, source in itertools.product(
-                methods, METRIC_NAMES, sources
-            ):
+            for (method, gamma), metric, source in itertools.product(methods, RANKING, sources):
                 diff = _gain(dgp, model, method, gamma, boost_gain)
                 regret = (0.5 if model == "boost" else 2.0) / n
                 rows.append({
@@ -166,17 +168,16 @@ def _test_errors(se=0.001):
         {"dgp": dgp, "n": 420, "model": model, "method": method, "gamma": gamma,
          "metric": metric, "test_se": se, "replicates": 5}
         for (dgp, model), method, gamma, metric in itertools.product(
-            pairs, ["oracle", "reweight"], [1.0, 2.0], METRIC_NAMES
+            pairs, ["oracle", "reweight"], [1.0, 2.0], RANKING
         )
     ]  # fmt: skip
     return pd.DataFrame(rows)
 
 
 def _table(boost_gain=0.0, se=0.001):
-    return views.flexible_gains(
-        _summary(boost_gain), _test_errors(se), spec=SPEC, experiments=EXPERIMENTS,
-        catalogue=CATALOGUE,
-    )  # fmt: skip
+    return tables.flexible_gains(
+        _summary(boost_gain), _test_errors(se), selection=SELECTION, catalogue=CATALOGUE
+    )
 
 
 def test_gain_table_orders_models_by_flexibility_and_joins_the_test_error():
@@ -196,22 +197,20 @@ def test_gain_table_orders_models_by_flexibility_and_joins_the_test_error():
 
 def test_gain_table_markdown_has_every_gain():
     table = _table()
-    text = tables.flexible_markdown(table, CATALOGUE["labels"])
-    assert text.count("| gradient boosting | oracle |") == len(METRIC_NAMES) * 2 * 2
+    text = markdown.flexible(table, LABELS)
+    assert text.count("| gradient boosting | oracle |") == len(RANKING) * 2 * 2
     assert "exact metric" in text and "0.0010" in text
 
 
 def test_a_gain_on_the_test_set_without_its_error_stops_the_table():
     errors = _test_errors().query("method != 'reweight'")
     with pytest.raises(ValueError, match="no test-set error for shared/n420/boost/reweight"):
-        views.flexible_gains(
-            _summary(), errors, spec=SPEC, experiments=EXPERIMENTS, catalogue=CATALOGUE
-        )
+        tables.flexible_gains(_summary(), errors, selection=SELECTION, catalogue=CATALOGUE)
 
 
 def _claim_rows(summary, errors):
-    tables_ = claims.Tables(summary, None, None, errors)
-    return pd.DataFrame(claims.flexible_gains(tables_, CLAIM, EXPERIMENTS, CATALOGUE))
+    tables_ = common.Tables(summary, None, None, errors)
+    return pd.DataFrame(flexible.flexible_gains(tables_, SELECTION, CLAIM, CATALOGUE))
 
 
 @pytest.mark.parametrize(
@@ -224,11 +223,11 @@ def _claim_rows(summary, errors):
 )
 def test_flexible_claim(boost_gain, se, verdict):
     rows = _claim_rows(_summary(boost_gain), _test_errors(se))
-    tested = rows[rows["claim"] == claims.FLEXIBLE]
-    assert len(tested) == 2 * len(METRIC_NAMES)  # per DGP and metric for the flexible model
+    tested = rows[rows["claim"] == flexible.FLEXIBLE]
+    assert len(tested) == 2 * len(RANKING)  # per DGP and metric for the flexible model
     assert set(tested["verdict"]) == {verdict}
     assert tested["method"].str.startswith("boost: ").all()
-    control = rows[rows["claim"] == claims.FLEXIBLE_CONTROL]
+    control = rows[rows["claim"] == flexible.FLEXIBLE_CONTROL]
     assert control["verdict"].tolist() == ["holds"]  # linear on hetero gains
 
 
@@ -246,7 +245,7 @@ def test_flexible_claim(boost_gain, se, verdict):
 def test_flexible_claim_bound_is_bonferroni_with_t_quantiles(boost_gain, n_ok, verdict):
     summary = _summary(boost_gain).assign(n_ok=n_ok)
     rows = _claim_rows(summary, _test_errors(0.001 if n_ok == 30 else 1e-6))
-    assert set(rows.loc[rows["claim"] == claims.FLEXIBLE, "verdict"]) == {verdict}
+    assert set(rows.loc[rows["claim"] == flexible.FLEXIBLE, "verdict"]) == {verdict}
 
 
 def test_flexible_claim_control_is_on_the_test_set_metric():
@@ -254,7 +253,7 @@ def test_flexible_claim_control_is_on_the_test_set_metric():
     exact = (summary["model"] == "linear") & (summary["source"] == "population")
     summary.loc[exact, ["diff_mean", "diff_ci_low", "diff_ci_high"]] = 0.0
     rows = _claim_rows(summary, _test_errors())
-    control = rows[rows["claim"] == claims.FLEXIBLE_CONTROL].iloc[0]
+    control = rows[rows["claim"] == flexible.FLEXIBLE_CONTROL].iloc[0]
     assert control["verdict"] == "holds" and "test-set SE" in control["statistic"]
 
 
@@ -264,14 +263,14 @@ def test_flexible_claim_leaves_out_the_truth_sampler():
     summary.loc[(summary["model"] == "boost") & (summary["method"] == "reweight"),
                 ["diff_mean", "diff_ci_low", "diff_ci_high"]] = 0.0  # fmt: skip
     rows = _claim_rows(summary, _test_errors())
-    assert set(rows.loc[rows["claim"] == claims.FLEXIBLE, "verdict"]) == {"holds"}
+    assert set(rows.loc[rows["claim"] == flexible.FLEXIBLE, "verdict"]) == {"holds"}
 
 
 def test_flexible_claim_control_fails_without_a_gain():
     summary = _summary()
     summary.loc[summary["model"] == "linear", ["diff_mean", "diff_ci_low", "diff_ci_high"]] = 0.0
     rows = _claim_rows(summary, _test_errors())
-    assert rows.loc[rows["claim"] == claims.FLEXIBLE_CONTROL, "verdict"].tolist() == ["fails"]
+    assert rows.loc[rows["claim"] == flexible.FLEXIBLE_CONTROL, "verdict"].tolist() == ["fails"]
 
 
 def test_flexible_claim_without_test_errors_is_not_evaluated():
@@ -280,8 +279,8 @@ def test_flexible_claim_without_test_errors_is_not_evaluated():
 
 
 def test_flexible_models_figure_has_gain_and_regret_panels_per_metric_and_dgp():
-    fig = figures.plot_flexible_models(_table(0.01), spec=SPEC, catalogue=CATALOGUE)
-    assert len(fig.axes) == len(METRIC_NAMES) * 2 * 2
+    fig = plot_flexible_models(_table(0.01), selection=None, options={}, catalogue=CATALOGUE)
+    assert len(fig.axes) == len(RANKING) * 2 * 2
     titles = [ax.get_title() for ax in fig.axes]
     assert "AUROC regret of raw — hetero" in titles
     assert "30 replicates" in fig.get_suptitle()
@@ -290,10 +289,8 @@ def test_flexible_models_figure_has_gain_and_regret_panels_per_metric_and_dgp():
 
 
 def test_flexible_rate_figure_fits_each_models_slope():
-    fig = figures.plot_flexible_rate(
-        _summary(), spec={"experiment": "rate", "dgps": ["shared"], "models": ["linear", "boost"]},
-        experiments=EXPERIMENTS, catalogue=CATALOGUE,
-    )  # fmt: skip
+    view = selection(EXPERIMENTS["rate"], CATALOGUE, sources=["shared"], models=["linear", "boost"])
+    fig = plot_flexible_rate(_summary(), selection=view, options={}, catalogue=CATALOGUE)
     legend = " | ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
     assert "logistic: slope -1.00" in legend and "gradient boosting: slope -1.00" in legend
 
@@ -313,46 +310,58 @@ def ci_config():
 
 
 def test_test_error_jobs_cover_the_models_scored_on_the_test_set(ci_config):
-    triples = plan.test_error_cells(ci_config)
+    plan = check_config(ci_config)
+    cells = plan.test_error_cells
     scored = {("hetero", 210, m) for m in ("logistic_quadratic", "gradient_boosting",
                                            "random_forest", "mlp")}  # fmt: skip
     control = ("hetero", 210, "logistic")  # the claim's control, on its test-set metric
-    assert set(triples) == {*scored, control} and len(triples) == len(scored) + 1
-    assert plan.test_error_methods(ci_config, "hetero", 210, "mlp") == ["raw", "reweight", "smote"]
+    assert set(cells) == {*scored, control} and len(cells) == len(scored) + 1
+    assert cells[("hetero", 210, "mlp")] == ["raw", "reweight", "smote"]
     # the control's cells are shared with other experiments: only the compared methods count
-    assert plan.test_error_methods(ci_config, "hetero", 210, "logistic") == [
-        "raw", "reweight", "smote"
-    ]  # fmt: skip
-    assert plan.test_error_replicates(ci_config, "hetero", 210, "mlp") == [0, 1, 2]
+    assert cells[control] == ["raw", "reweight", "smote"]
+    assert plan.test_error_replicates("hetero", 210, "mlp") == [0, 1, 2]
 
 
-def test_no_flexible_figure_or_claim_needs_no_test_error(ci_config):
+def test_no_flexible_table_or_claim_needs_no_test_error(ci_config):
     claim = ci_config["claims"].pop("flexible_gains")
-    assert ("hetero", 210, "logistic") not in plan.test_error_cells(ci_config)
-    del ci_config["figures"]["flexible_models"]
-    assert plan.test_error_cells(ci_config) == []
+    assert ("hetero", 210, "logistic") not in check_config(ci_config).test_error_cells
+    # the flexible table is the test-error user besides the claim (its figure reads the table)
+    del ci_config["figures"]["flexible_models"], ci_config["tables"]["flexible"]
+    assert check_config(ci_config).test_error_cells == {}
     ci_config["claims"]["flexible_gains"] = claim
-    assert len(plan.test_error_cells(ci_config)) == 5
+    assert len(check_config(ci_config).test_error_cells) == 5
 
 
 @pytest.mark.parametrize(
     ("section", "name", "change", "message"),
     [
-        ("figures", "flexible_rate", {"models": ["logistic", "svm"]}, "model 'svm' is not in"),
-        ("claims", "flexible_gains", {"control": "correlated"}, "DGP 'correlated' is not in"),
-        ("claims", "flexible_gains", {"control_model": "lasso"}, "model 'lasso' is not in"),
-        ("figures", "flexible_rate", {"experiment": "flexible", "dgps": ["hetero"]}, "at least 2"),
-        ("figures", "flexible_models", {"experiment": "flexible_rate"}, "a method besides raw"),
+        ("views", "flexible_rate", {"models": ["logistic", "svm"]},
+         r"views\.flexible_rate\.models: 'svm' is not in experiment 'flexible_rate'"),
+        ("claims", "flexible_gains", {"control": "correlated"},
+         r"claims\.flexible_gains \(view 'flexible'\)\.control: source 'correlated' is not in "
+         r"the view"),
+        ("claims", "flexible_gains", {"control_model": "lasso"},
+         r"claims\.flexible_gains \(view 'flexible'\)\.control_model: model 'lasso' is not in "
+         r"the view"),
+        ("views", "flexible_rate", {"experiment": "flexible", "sources": ["hetero"]},
+         r"figures\.flexible_rate \(view 'flexible_rate'\) needs at least 2 training sizes"),
+        ("tables", "flexible", {"view": "flexible_rate"},
+         r"tables\.flexible \(view 'flexible_rate'\) compares methods with raw: .* a method "
+         r"besides raw"),
     ],
-)
+)  # fmt: skip
 def test_bad_flexible_specs_stop_before_any_job(ci_config, section, name, change, message):
     ci_config[section][name].update(change)
     with pytest.raises(ValueError, match=message):
         check_config(ci_config)
 
 
-def test_the_flexible_figure_needs_simulated_sources(ci_config):
+def test_the_flexible_table_needs_simulated_sources(ci_config):
     """The test set's own error needs a shared test set: a real-data experiment has none."""
-    ci_config["figures"]["flexible_models"]["experiment"] = "real_data"
-    with pytest.raises(ValueError, match="needs an experiment over DGPs; 'real_data' is not"):
+    ci_config["tables"]["flexible"]["view"] = "real_data"
+    with pytest.raises(
+        ValueError,
+        match=r"tables\.flexible \(view 'real_data'\) needs an experiment over DGPs; "
+        r"'real_data' is not",
+    ):
         check_config(ci_config)

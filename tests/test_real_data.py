@@ -4,42 +4,43 @@ intervals, the real-data and calibration claims with their controls, and figures
 import numpy as np
 import pandas as pd
 import pytest
+from report_helpers import catalogue, selection
 
-from augsim import claims, datasets, evaluate, figures, splits, views
-from augsim.fit import fit_replicates
-from augsim.methods import Role
-from augsim.metrics import score_metrics_at
-from augsim.models import make_model
+from augsim.metrics.ranking import score_metrics_at
+from augsim.metrics.registry import HEADLINE
+from augsim.models.registry import make_model
+from augsim.report import tables
+from augsim.report.claims import common, real_data
+from augsim.report.figures.real_data import plot_calibration, plot_real_data, plot_sim_vs_real
+from augsim.sources import datasets, splits
+from augsim.statistics import corrected_interval
+from augsim.steps import evaluate
+from augsim.steps.fit import fit_replicates
+from augsim.study.methods import Role
 
 SIZES = {"a": (70, 30, 12.0), "b": (140, 60, 5.0)}  # n_train, n_test, imbalance ratio
-CATALOGUE = {
-    "roles": {"raw": "unaugmented", "reweight": "weighting", "smote": "observed"},
-    "labels": {"raw": "raw", "reweight": "reweight", "smote": "SMOTE"},
-    "generator_names": {"smote": "smote"},
-    "models": {"logistic": {"label": "logistic", "exact_population": True, "flexibility": 0}},
-    "dgps": {
-        "hetero": {"kind": "simulated", "has_population": True},
+CATALOGUE = catalogue(
+    {"raw": "unaugmented", "reweight": "weighting", "smote": "resampler"},
+    sources={
+        "hetero": {},
         **{
-            key: {
-                "kind": "finite",
-                "has_population": False,
-                "name": f"set_{key}",
-                "imbalance_ratio": ratio,
-                "n_train": n_train,
-                "n_test": n_test,
-            }
+            key: {"kind": "finite", "has_population": False, "name": f"set_{key}",
+                  "imbalance_ratio": ratio, "n_train": n_train, "n_test": n_test}
             for key, (n_train, n_test, ratio) in SIZES.items()
         },
     },
-}
+    labels={"smote": "SMOTE"},
+)  # fmt: skip
 EXPERIMENTS = {
     "real": {"datasets": ["a", "b"], "models": ["logistic"], "methods": ["reweight", "smote"],
              "gammas": [0.0, 1.0]},
     "sweep": {"dgps": ["hetero"], "n": [210], "models": ["logistic"],
               "methods": ["reweight", "smote"], "gammas": [0.0, 1.0]},
 }  # fmt: skip
-REAL_SPEC = {"experiment": "real", "model": "logistic"}
-BESIDE = {"simulation": {"experiment": "sweep", "dgp": "hetero", "model": "logistic"}, "gamma": 1.0}
+REAL = selection(EXPERIMENTS["real"], CATALOGUE, models=["logistic"])
+#: the simulated cell beside the real data, and the gamma compared
+BESIDE = selection(EXPERIMENTS["sweep"], CATALOGUE, sources=["hetero"], models=["logistic"])
+GAMMA = {"gamma": 1.0}
 METRICS = ("auroc", "auprc", "best_balanced_accuracy", "best_f1", "brier", "brier_corrected",
            "calibration_slope", "calibration_slope_corrected")  # fmt: skip
 SPLITS = 20
@@ -92,14 +93,12 @@ def _simulated_summary(brier_fixed=0.0, auroc=0.02):
 
 @pytest.fixture(scope="module")
 def table():
-    return views.real_data_gains(
-        _replicates(), spec=REAL_SPEC, experiments=EXPERIMENTS, catalogue=CATALOGUE
-    )
+    return tables.real_data_gains(_replicates(), selection=REAL, catalogue=CATALOGUE)
 
 
 def _tables(table, summary=None):
     summary = _simulated_summary() if summary is None else summary
-    return claims.Tables(summary, pd.DataFrame(), pd.DataFrame(), None, table)
+    return common.Tables(summary, pd.DataFrame(), pd.DataFrame(), None, table)
 
 
 def test_gain_table_orders_sets_by_imbalance_and_uses_the_corrected_interval(table):
@@ -107,7 +106,7 @@ def test_gain_table_orders_sets_by_imbalance_and_uses_the_corrected_interval(tab
     row = table[(table["dgp"] == "a") & (table["method"] == "smote")]
     row = row[row["metric"] == "auroc"].iloc[0]
     gains = np.array([_gain("a", "smote", "auroc", s) for s in range(SPLITS)])
-    expected = splits.corrected_interval(gains, n_train=70, n_test=30)
+    expected = corrected_interval(gains, n_train=70, n_test=30)
     assert row["diff_mean"] == pytest.approx(gains.mean())
     assert (row["diff_ci_low"], row["diff_ci_high"]) == pytest.approx(
         (expected["low"], expected["high"])
@@ -120,8 +119,8 @@ def test_gain_table_orders_sets_by_imbalance_and_uses_the_corrected_interval(tab
 
 
 def test_real_data_claim_counts_the_sets_and_its_control_fails_on_the_opposite_sign(table):
-    rows = pd.DataFrame(claims.real_data_gains(_tables(table), BESIDE, EXPERIMENTS, CATALOGUE))
-    main = rows[rows["claim"] == claims.REAL_DATA].set_index(["method", "metric"])
+    rows = pd.DataFrame(real_data.real_data_gains(_tables(table), BESIDE, GAMMA, CATALOGUE))
+    main = rows[rows["claim"] == real_data.REAL_DATA].set_index(["method", "metric"])
     # AUROC: simulation up, both sets up
     assert main.loc[("smote", "auroc"), "verdict"] == "holds"
     assert "2 helped, 0 hurt" in main.loc[("smote", "auroc"), "statistic"]
@@ -130,44 +129,43 @@ def test_real_data_claim_counts_the_sets_and_its_control_fails_on_the_opposite_s
     # Brier: higher is worse; simulation up (worse), both sets up: hurt, the simulation's way
     assert main.loc[("smote", "brier"), "verdict"] == "holds"
     assert "0 helped, 2 hurt" in main.loc[("smote", "brier"), "statistic"]
-    control = rows[rows["claim"] == claims.REAL_DATA_CONTROL].set_index(["method", "metric"])
+    control = rows[rows["claim"] == real_data.REAL_DATA_CONTROL].set_index(["method", "metric"])
     assert control.loc[("smote", "auroc"), "verdict"] == "holds"  # the flipped check fails
     # a simulation without a gain: the sets' moves no longer agree with it
     flat = pd.DataFrame(
-        claims.real_data_gains(
-            _tables(table, _simulated_summary(auroc=0.0)), BESIDE, EXPERIMENTS, CATALOGUE
+        real_data.real_data_gains(
+            _tables(table, _simulated_summary(auroc=0.0)), BESIDE, GAMMA, CATALOGUE
         )
     )
-    flat = flat[flat["claim"] == claims.REAL_DATA].set_index(["method", "metric"])
+    flat = flat[flat["claim"] == real_data.REAL_DATA].set_index(["method", "metric"])
     assert flat.loc[("smote", "auroc"), "verdict"] == "fails"
 
 
 def test_calibration_claim_and_its_slope_control(table):
-    rows = pd.DataFrame(claims.calibration_harm(_tables(table), BESIDE, EXPERIMENTS, CATALOGUE))
-    brier = rows[rows["claim"] == claims.CALIBRATION].set_index(["dgp", "method"])
+    rows = pd.DataFrame(real_data.calibration_harm(_tables(table), BESIDE, GAMMA, CATALOGUE))
+    brier = rows[rows["claim"] == real_data.CALIBRATION].set_index(["dgp", "method"])
     assert brier.loc[("hetero", "smote"), "verdict"] == "holds"
     assert brier.loc[("real data", "smote"), "verdict"] == "holds"
     assert "2 harmed, 0 of them still" in brier.loc[("real data", "smote"), "statistic"]
-    slope = rows[rows["claim"] == claims.CALIBRATION_CONTROL]
+    slope = rows[rows["claim"] == real_data.CALIBRATION_CONTROL]
     assert (slope["verdict"] == "holds").all() and len(slope) == 4
     # a correction that left the harm: the claim fails in the simulation
     harmed = _tables(table, _simulated_summary(brier_fixed=0.1))
-    rows = pd.DataFrame(claims.calibration_harm(harmed, BESIDE, EXPERIMENTS, CATALOGUE))
-    brier = rows[rows["claim"] == claims.CALIBRATION].set_index(["dgp", "method"])
+    rows = pd.DataFrame(real_data.calibration_harm(harmed, BESIDE, GAMMA, CATALOGUE))
+    brier = rows[rows["claim"] == real_data.CALIBRATION].set_index(["dgp", "method"])
     assert brier.loc[("hetero", "smote"), "verdict"] == "fails"
 
 
 def test_real_data_figures_have_a_panel_per_metric(table):
-    options = {"catalogue": CATALOGUE, "experiments": EXPERIMENTS, "dgps": {}}
-    fig = figures.plot_real_data(table, spec=REAL_SPEC, **options)
-    assert len(fig.axes) == len(figures.REAL_DATA_METRICS)  # one gamma > 0
+    fig = plot_real_data(table, selection=None, options={}, catalogue=CATALOGUE)
+    assert len(fig.axes) == len(HEADLINE)  # one gamma > 0
     summary = _simulated_summary()
-    fig = figures.plot_sim_vs_real(summary, table, spec=BESIDE, **options)
-    assert len(fig.axes) == len(figures.REAL_DATA_METRICS)
+    fig = plot_sim_vs_real(summary, table, selection=BESIDE, options=GAMMA, catalogue=CATALOGUE)
+    assert len(fig.axes) == len(HEADLINE)
     # each panel: one simulated interval per method, and a marker per data set
     first = fig.axes[0]
     assert len(first.collections) >= 2
-    fig = figures.plot_calibration(summary, table, spec=BESIDE, **options)
+    fig = plot_calibration(summary, table, selection=BESIDE, options={}, catalogue=CATALOGUE)
     assert len(fig.axes) == 4
 
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from augsim.generators.registry import build_generator
 from augsim.sources import splits
@@ -142,35 +141,3 @@ def test_constant_column_gives_no_nan(table):
         assert np.isfinite(part["X"]).all()
         # scale 1 for a zero-variance column; the mean's rounding leaves ~1e-14
         np.testing.assert_allclose(part["X"][:, :, -1], 0.0, atol=1e-12)
-
-
-def test_corrected_interval_hand_worked():
-    result = splits.corrected_interval([1.0, 2.0, 3.0, 4.0, 5.0], n_train=70, n_test=30)
-    # mean = 15 / 5 = 3; s^2 = (4 + 1 + 0 + 1 + 4) / 4 = 2.5
-    # var = (1/5 + 30/70) * 2.5 = (0.2 + 0.428571...) * 2.5 = 1.5714285714...
-    se = np.sqrt((1 / 5 + 30 / 70) * 2.5)
-    assert se == pytest.approx(1.2535663410560174)
-    t = 2.7764451051977987  # t_{0.975, 4}
-    assert result["mean"] == 3.0 and result["df"] == 4.0
-    assert result["se"] == pytest.approx(se)
-    # half width t * se = 2.7764451 * 1.2535663 = 3.4804581
-    assert result["low"] == pytest.approx(3.0 - t * se)
-    assert result["high"] == pytest.approx(3.0 + t * se)
-    assert (result["low"], result["high"]) == pytest.approx((-0.4804581, 6.4804581), abs=1e-7)
-
-
-def test_corrected_interval_is_wider_than_the_naive_one():
-    d = rng_for(0, "differences").normal(0.1, 0.05, size=20)
-    result = splits.corrected_interval(d, n_train=70, n_test=30)
-    low, high = stats.t.interval(0.95, len(d) - 1, loc=d.mean(), scale=stats.sem(d))
-    assert result["low"] < low and result["high"] > high
-    assert result["mean"] == pytest.approx((low + high) / 2)
-
-
-def test_corrected_interval_drops_nan_and_needs_two_values():
-    with_nan = splits.corrected_interval([1.0, np.nan, 2.0, 3.0, 4.0, 5.0], n_train=70, n_test=30)
-    assert with_nan == splits.corrected_interval([1.0, 2.0, 3.0, 4.0, 5.0], n_train=70, n_test=30)
-    for too_few in ([], [1.0], [np.nan, 2.0]):
-        result = splits.corrected_interval(too_few, n_train=70, n_test=30)
-        assert set(result) == {"mean", "se", "low", "high", "df"}
-        assert all(np.isnan(value) for value in result.values())

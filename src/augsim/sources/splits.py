@@ -1,4 +1,4 @@
-"""Repeated stratified train/test splits of one finite table, and their corrected interval.
+"""Repeated stratified train/test splits of one finite table.
 
 A real data set has no DGP to draw replicates from, so replicate ``r`` is split ``r`` of the
 table: a stratified split with fixed class counts (:func:`split_sizes`), drawn from the stream
@@ -13,7 +13,6 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 from sklearn.preprocessing import StandardScaler
 
 from augsim.study.design import training_labels
@@ -99,30 +98,3 @@ def split_replicates(
         {"X": np.stack(train_X), "y": training_labels(n0, n1), "replicate": replicate},
         {"X": np.stack(test_X), "y": training_labels(t0, t1), "replicate": replicate.copy()},
     )
-
-
-def corrected_interval(
-    differences: np.ndarray, *, n_train: int, n_test: int, level: float = 0.95
-) -> dict[str, float]:
-    """The corrected resampled t interval of a mean paired difference over J splits.
-
-    Nadeau and Bengio (2003, Machine Learning 52:239-281): the training parts of repeated
-    splits of one table overlap, so the J split differences are positively correlated and the
-    naive variance of their mean, s^2 / J, is too small. Their correction uses
-    ``(1 / J + n_test / n_train) * s^2`` (s^2 the sample variance) with a t quantile on J - 1
-    degrees of freedom. NaN differences (failed fits) are dropped first; fewer than 2 left give
-    NaN for every entry. Returns ``mean``, ``se``, ``low``, ``high`` and ``df``.
-    """
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
-    if n_train < 1 or n_test < 1:
-        raise ValueError(f"n_train and n_test must be positive, got {n_train} and {n_test}")
-    d = np.asarray(differences, dtype=np.float64).ravel()
-    d = d[~np.isnan(d)]
-    J = d.size
-    if J < 2:
-        return dict.fromkeys(("mean", "se", "low", "high", "df"), np.nan)
-    mean = float(d.mean())
-    se = float(np.sqrt((1.0 / J + n_test / n_train) * d.var(ddof=1)))
-    half = float(stats.t.ppf(0.5 + level / 2.0, J - 1)) * se
-    return {"mean": mean, "se": se, "low": mean - half, "high": mean + half, "df": float(J - 1)}
