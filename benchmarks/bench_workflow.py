@@ -174,7 +174,8 @@ rule job:
 FLOOR_SCRIPTS = {
     "bare": "open(snakemake.output[0], 'w').close()\n",
     "imports": (
-        "from augsim import dgps, io\n"
+        "from augsim.sources import dgps\n"
+        "from augsim.workflow import io\n"
         "from augsim.workflow.runtime import rule_script\n"
         "open(snakemake.output[0], 'w').close()\n"
     ),

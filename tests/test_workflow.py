@@ -27,14 +27,14 @@ from workflow_helpers import (
     write_config,
 )
 
-from augsim.metrics.ranking import METRIC_NAMES
-from augsim.steps.evaluate import ALL_METRICS
-from augsim.study import plan, validation
+from augsim.metrics.registry import ALL, RANKING
+from augsim.report.registry import FIGURES as FIGURE_ITEMS
+from augsim.study.plan import Plan
 from augsim.workflow import codedeps, io
 
 pytestmark = pytest.mark.workflow
 
-FIGURES = tuple(validation.FIGURE_NEEDS)
+FIGURES = tuple(FIGURE_ITEMS)
 REPLICATE_COLUMNS = [
     "dgp", "n", "model", "method", "gamma", "replicate", "evaluation", "source", "metric",
     "prevalence", "value", "bayes", "regret", "error",
@@ -57,6 +57,9 @@ def _ci_config() -> dict:
     return yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
 
 
+CI_PLAN = Plan(_ci_config())
+
+
 def test_every_figure_and_table_exists(ci_run):
     results = ci_run / "results" / "ci"
     for figure in FIGURES:
@@ -70,12 +73,12 @@ def test_every_figure_and_table_exists(ci_run):
 def test_replicate_table_has_documented_columns_and_ranges(ci_run):
     table = pd.read_csv(ci_run / "results" / "ci" / "tables" / "replicates.csv")
     assert list(table.columns) == REPLICATE_COLUMNS
-    assert set(table["metric"]) == set(ALL_METRICS)
+    assert set(table["metric"]) == set(ALL)
     assert set(table["source"]) == {"empirical", "population"}
     # probabilities and their squared errors lie in [0, 1]; log loss and the slope need not
-    bounded = table[table["metric"].isin([*METRIC_NAMES, "brier", "brier_corrected"])]
+    bounded = table[table["metric"].isin([*RANKING, "brier", "brier_corrected"])]
     assert bounded["value"].between(0, 1).all()
-    ranking = table[table["metric"].isin(METRIC_NAMES)]
+    ranking = table[table["metric"].isin(RANKING)]
     simulated = ranking[ranking["dgp"].isin(_ci_config()["dgps"])]
     assert simulated["bayes"].between(0, 1).all()
     assert ranking.loc[~ranking["dgp"].isin(_ci_config()["dgps"]), "bayes"].isna().all()
@@ -83,14 +86,14 @@ def test_replicate_table_has_documented_columns_and_ranges(ci_run):
     population = ranking[ranking["source"] == "population"]
     assert (population["regret"] > -1e-9).all()
     # calibration: from the shown source only (exact where the fit has exact metrics)
-    calibration = table[~table["metric"].isin(METRIC_NAMES)]
+    calibration = table[~table["metric"].isin(RANKING)]
     exact = calibration["model"].isin(["logistic"]) & calibration["dgp"].isin(_ci_config()["dgps"])
     assert (calibration.loc[exact, "source"] == "population").all()
     assert (calibration.loc[~exact, "source"] == "empirical").all()
     # every replicate of every cell (its experiment's count), each at two prevalences
     counts = ranking.groupby(["dgp", "n", "model", "method", "source", "metric"]).size()
     for (dgp, n, model, method, *_), count in counts.items():
-        cell = plan.find_cell(_ci_config(), dgp, n, model, method)
+        cell = CI_PLAN.cell(dgp, n, model, method)
         assert count == cell.replicates * len(cell.gammas) * 2, (dgp, n, model, method)
 
 
@@ -100,7 +103,7 @@ def test_summary_pairs_every_method_with_raw(ci_run):
     assert (raw["diff_mean"] == 0).all()
     assert (summary["n_failed"] == 0).all()
     for row in summary.itertuples():
-        replicates = plan.find_cell(_ci_config(), row.dgp, row.n, row.model, row.method).replicates
+        replicates = CI_PLAN.cell(row.dgp, row.n, row.model, row.method).replicates
         # a test part that the scores separate has no calibration intercept and slope
         assert row.n_ok == replicates or (
             row.metric.startswith("calibration_") and row.n_ok < replicates
@@ -167,7 +170,7 @@ def test_editing_the_study_generators_reruns_their_augmentation_and_what_follows
         rules, jobs, output = _rerun_rules(ci_run)
     assert "Updated input files: src/augsim/generators/study.py" in output
     # the population curves use the generators' limits too; nothing simulates again
-    assert rules == {"augment_data", "fit_models", "evaluate_models", "population_curves",
+    assert rules == {"augment_data", "fit_models", "evaluate_models", "compute_population_curves",
                      "estimate_test_error", "plot_population", *DOWNSTREAM}  # fmt: skip
     generators = _ci_config()["generators"]
     for rule, wildcards in jobs:
@@ -186,10 +189,16 @@ def test_editing_the_flexible_models_reruns_only_their_jobs(ci_run):
             assert wildcards["model"] in FLEXIBLE_MODELS, (rule, wildcards)
 
 
-def test_editing_the_figures_reruns_only_plot_rules(ci_run):
-    with edited(ci_run / "src" / "augsim" / "report" / "figures.py"):
+def test_editing_the_figures_style_reruns_only_plot_rules(ci_run):
+    with edited(ci_run / "src" / "augsim" / "report" / "figures" / "style.py"):
         rules, _, _ = _rerun_rules(ci_run)
     assert rules == {*PLOTS, "all"}
+
+
+def test_editing_one_family_of_figures_reruns_only_its_plot_rules(ci_run):
+    with edited(ci_run / "src" / "augsim" / "report" / "figures" / "rate.py"):
+        rules, _, _ = _rerun_rules(ci_run)
+    assert rules == {"plot_rate", "plot_flexible_rate", "all"}
 
 
 def test_editing_the_selections_reruns_only_report_rules(ci_run):
@@ -198,6 +207,15 @@ def test_editing_the_selections_reruns_only_report_rules(ci_run):
         rules, _, _ = _rerun_rules(ci_run)
     tables = {"tabulate_discrepancies", "tabulate_flexible", "tabulate_real_data"}
     assert rules == {*PLOTS, *tables, "check_claims", "all"}
+
+
+def test_editing_a_view_reruns_only_the_report_rules_that_show_it(ci_run):
+    def fewer_gammas(config):
+        config["views"]["well_specified"]["gammas"] = [0.0, 1.0]
+
+    configfile = write_config(ci_run, "ci_view.yaml", fewer_gammas)
+    jobs = scheduled_jobs(snakemake(ci_run, "--dry-run", configfile=configfile).stdout)
+    assert {rule for rule, _ in jobs} == {"plot_well_specified", "check_claims", "all"}
 
 
 def test_touching_every_module_reruns_nothing(ci_run):
@@ -230,17 +248,34 @@ def _found_modules(script: Path, src: Path) -> set[str]:
     return {str(codedeps.module_path(m, Path("src/augsim"))) for m in modules}
 
 
+def _script(rule: str) -> str:
+    """The script of a rule: the report's generated rules share one per kind."""
+    for prefix, script in (("plot_", "plot_figure"), ("tabulate_", "tabulate_table")):
+        if rule.startswith(prefix):
+            return script
+    return rule
+
+
 def _implementations(rule: str, wildcards: dict, config: dict) -> list[str]:
-    """The modules a job loads through a registry: its generator's or its model's."""
+    """The modules a job loads through a registry: its generator's, model's, figure's, table's
+    or claims'."""
     from augsim.generators.registry import generator_module
     from augsim.models.registry import model_module
+    from augsim.report.registry import CLAIMS, FIGURES, TABLES
 
     if rule == "augment_data":
         return [generator_module(config["generators"][wildcards["generator"]]["name"])]
     if rule in ("fit_models", "evaluate_models", "estimate_test_error"):
         return [model_module(config["models"][wildcards["model"]]["name"])]
-    if rule == "population_curves":
+    if rule == "compute_population_curves":
         return [generator_module(spec["name"]) for spec in config["generators"].values()]
+    if rule.startswith("plot_"):
+        return [FIGURES[rule.removeprefix("plot_")].module]
+    if rule.startswith("tabulate_"):
+        table = TABLES[rule.removeprefix("tabulate_")]
+        return [table.module, table.markdown.split(":")[0]]
+    if rule == "check_claims":
+        return [CLAIMS[name].module for name in config["claims"]]
     return []
 
 
@@ -259,13 +294,13 @@ def test_every_script_rule_lists_the_modules_its_script_and_its_job_import(ci_ru
         if rule == "all":
             continue
         listed = {path for path in inputs if path.startswith("src/augsim/")}
-        wanted = set(expected[rule])
-        for module in _implementations(rule, job_wildcards, config):
-            probe = tmp_path / "probe.py"
-            probe.write_text(f"import {module}\n")
-            wanted |= _found_modules(probe, src)
+        wanted = set(expected[_script(rule)])
+        probe = tmp_path / "probe.py"
+        modules = _implementations(rule, job_wildcards, config)
+        probe.write_text("".join(f"import {module}\n" for module in modules))
+        wanted |= _found_modules(probe, src)
         assert listed == wanted, (rule, job_wildcards)
-        seen.add(rule)
+        seen.add(_script(rule))
     assert seen == set(expected)  # every script has its rule, and every rule was checked
 
 
@@ -294,7 +329,8 @@ def test_paper_config_builds_the_whole_dag(tmp_path):
     assert {f"plot_{figure}" for figure in FIGURES} <= rules
     config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
     evaluate_jobs = [job for job in jobs if job[0] == "evaluate_models"]
-    expected = sum(len(plan.cell_chunks(config, cell)) for cell in plan.fitted_cells(config))
+    plan = Plan(config)
+    expected = sum(len(plan.cell_chunks(cell)) for cell in plan.fitted_cells)
     assert len(evaluate_jobs) == expected
     assert 200 < len(jobs) < 1000
 
@@ -321,7 +357,9 @@ def test_replay_reproduces_a_replicate_of_the_workflow(ci_run):
 
     config = yaml.safe_load((ci_run / "config" / "ci.yaml").read_text())
     fits = io.read_arrays(ci_run / "results/ci/fits/shared/n210/logistic/smote/chunk_0.npz")
-    replayed = replay(config, dgp="shared", n=210, model="logistic", method="smote", replicate=2)
+    replayed = replay(
+        Plan(config), source="shared", n=210, model="logistic", method="smote", replicate=2
+    )
     rows = fits["replicate"] == 2
     np.testing.assert_array_equal(fits["gamma"][rows], [fit["gamma"] for fit in replayed])
     np.testing.assert_array_equal(fits["coef"][rows], [fit["coef"] for fit in replayed])
@@ -330,7 +368,7 @@ def test_replay_reproduces_a_replicate_of_the_workflow(ci_run):
 
 def test_replay_command_line_shows_the_fits(tmp_path):
     command = [sys.executable, "-m", "augsim.study.replay", "--configfile", "config/ci.yaml"]
-    command += ["--dgp", "hetero", "--n", "210", "--model", "logistic", "--method", "reweight"]
+    command += ["--source", "hetero", "--n", "210", "--model", "logistic", "--method", "reweight"]
     result = subprocess.run(
         [*command, "--replicate", "1"], cwd=REPO, capture_output=True, text=True, check=True
     )

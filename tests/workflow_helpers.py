@@ -106,12 +106,23 @@ def write_config(workdir: Path, name: str, edit) -> str:
     return f"config/{name}"
 
 
+#: How closely a recorded number must be met, by how it is computed. A logistic fit is a Newton
+#: solve to 1e-10 and its metrics are exact or sorted counts: only the last bits of BLAS kernels
+#: move them. The flexible models are long chains of floating-point steps (an MLP's 10 epochs of
+#: Adam, boosting's histogram sums, a forest's vote shares) whose last-bit differences between
+#: CPUs grow along the chain: they are compared loosely, far below any digit a table reports.
+TIGHT = {"rtol": 1e-9, "atol": 1e-12}
+LOOSE = {"rtol": 1e-5, "atol": 1e-8}
+FLEXIBLE_MODELS = ("gradient_boosting", "random_forest", "mlp")
+_NUMBER = re.compile(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?")
+
+
 def assert_matches_recorded(results: Path, table: str) -> None:
     """``results/<table>.csv`` of a CI run equals its recorded copy in tests/data/ci_tables.
 
-    Every label, count and verdict must match exactly; a float may differ only in its last bits
-    (BLAS kernels differ between CPUs), far below any digit a table or figure reports. On the
-    machine that recorded them, the files are byte-identical.
+    Every label, count and verdict must match exactly; a float within the tolerance of how it is
+    computed (:data:`TIGHT`, :data:`LOOSE`). On the machine that recorded them, the files are
+    byte-identical. ``tests/record_ci_tables.py`` records them again.
     """
     from augsim.workflow import io
 
@@ -120,20 +131,42 @@ def assert_matches_recorded(results: Path, table: str) -> None:
     assert_tables_match(produced, recorded, table)
 
 
+def _loose_rows(table: pd.DataFrame) -> np.ndarray:
+    """Rows whose numbers come from a flexible model's fits (a claim names it in its method)."""
+    for column in ("model", "method"):
+        if column in table:
+            text = table[column].astype(str)
+            return text.str.contains("|".join(FLEXIBLE_MODELS)).to_numpy()
+    return np.zeros(len(table), dtype=bool)
+
+
 def assert_tables_match(produced: pd.DataFrame, recorded: pd.DataFrame, what: str) -> None:
-    """Same columns and rows; labels equal, floats equal to 1e-10 (see assert_matches_recorded)."""
+    """Same columns and rows; labels, counts and verdicts equal, floats within the tolerance of
+    their row (see :func:`assert_matches_recorded`); numbers inside text (a claim's statistic)
+    likewise, the words around them equal."""
     assert list(produced.columns) == list(recorded.columns), what
     assert len(produced) == len(recorded), what
+    loose = _loose_rows(recorded)
     for column in recorded.columns:
         expected, actual = recorded[column], produced[column]
-        # a float column holding whole numbers only (gamma of a subset) is read back as integers
         numeric = pd.api.types.is_numeric_dtype
         if numeric(expected) and numeric(actual) and "float" in f"{expected.dtype}{actual.dtype}":
-            np.testing.assert_allclose(
-                actual, expected, rtol=1e-10, atol=1e-13, err_msg=f"{what}: {column}"
-            )
+            for rows, tolerance in ((loose, LOOSE), (~loose, TIGHT)):
+                np.testing.assert_allclose(
+                    actual[rows], expected[rows], **tolerance, err_msg=f"{what}: {column}"
+                )
         else:
-            assert actual.astype(str).tolist() == expected.astype(str).tolist(), (what, column)
+            pairs = zip(actual.astype(str), expected.astype(str), strict=True)
+            for row, (got, want) in enumerate(pairs):
+                _assert_text_matches(got, want, LOOSE if loose[row] else TIGHT, (what, column))
+
+
+def _assert_text_matches(got: str, want: str, tolerance: dict, where) -> None:
+    assert _NUMBER.sub("#", got) == _NUMBER.sub("#", want), (where, got, want)
+    numbers = [[float(x) for x in _NUMBER.findall(text)] for text in (got, want)]
+    # numbers printed to a few digits: a last-digit change is within the rounding
+    np.testing.assert_allclose(*numbers, rtol=max(tolerance["rtol"], 1e-2), atol=1e-4,
+                               err_msg=str(where))  # fmt: skip
 
 
 def metric_paths(configfile: Path, dgp: str) -> list[str]:

@@ -5,7 +5,14 @@ import re
 from augsim.generators.registry import generator_module
 from augsim.models.registry import model_module
 from augsim.study.validation import validate_config
-from augsim.workflow import codedeps
+from augsim.workflow import codedeps, runtime
+
+# glibc's MALLOC_TOP_PAD_ for every job: Snakemake's jobs, local or submitted to Slurm (sbatch's
+# default --export=ALL), inherit this process's environment. The rules allocate and free arrays
+# of a few hundred kB per fit; without the pad glibc returns the top of the heap on each free and
+# faults fresh pages in on the next allocation, which cost as much kernel time as numpy's work in
+# evaluation jobs. glibc reads it when a process starts; a value set by the user is kept.
+os.environ.setdefault(runtime.HEAP_PAD_VARIABLE, str(runtime.HEAP_PAD_BYTES))
 
 # Stops before any job, naming the bad key, its value and what is allowed. The plan is built
 # once, here: every input function below is a lookup into it.

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
 
 from augsim.study.design import training_labels
 from augsim.study.seeds import rng_for
@@ -79,6 +78,8 @@ def split_replicates(
     (R, n_test, d), ``y`` (n_test,) and ``replicate`` (R,). Each split's StandardScaler is
     fitted on its training part only; a column constant there keeps scale 1 (no NaN).
     """
+    from sklearn.preprocessing import StandardScaler  # here: the plan reads split_sizes only
+
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     n0, n1, t0, t1 = split_sizes(

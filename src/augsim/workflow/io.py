@@ -4,6 +4,9 @@ Arrays go to ``.npz`` files, tables to ``.csv`` (floats written with full round-
 precision, so a table read back is the table written). Every writer writes to a temporary file
 beside its target and renames it into place, so an interrupted job never leaves a partial file at
 a final output path.
+
+Every reader raises :class:`UnreadableFile` for a file it cannot read (missing, truncated, not
+of its format): one short message that names the file and the command that makes it again.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import shlex
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +25,43 @@ import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+class UnreadableFile(OSError):
+    """A file a reader cannot read: missing, truncated or not of its format.
+
+    The message names the file, says what is wrong with it and how to make it again. The error
+    that stopped the reader is the ``__cause__``.
+    """
+
+    def __init__(self, path: str | os.PathLike, what: str, problem: str) -> None:
+        self.path, self.what, self.problem = os.fspath(path), what, problem
+        # Snakemake does not remake a deleted intermediate whose consumers are up to date, and
+        # -R <rule> would redo every job of the rule: --forcerun remakes this file and what
+        # depends on it.
+        super().__init__(
+            f"cannot read {what} in {self.path}: {problem}.\n"
+            f"Regenerate it and what depends on it: snakemake --cores all --forcerun "
+            f"{shlex.quote(self.path)} (plus the --configfile and targets of your run)"
+        )
+
+    def __reduce__(self):
+        return type(self), (self.path, self.what, self.problem)
+
+
+# Errors a reader passes on as they are: its own, and running out of memory (not the file's fault).
+_NOT_THE_FILE = (UnreadableFile, MemoryError)
+
+
+def _problem(err: BaseException) -> str:
+    """What is wrong with a file, from the error that stopped its reader, in a few words."""
+    if isinstance(err, FileNotFoundError):
+        return "it does not exist"
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror.lower()
+    detail = str(err).splitlines()[0] if str(err) else ""
+    detail = f"{type(err).__name__}: {detail}" if detail else type(err).__name__
+    return f"it is damaged ({detail[:100]})"
 
 
 @contextlib.contextmanager
@@ -54,10 +96,26 @@ def write_arrays(path: str | os.PathLike, **arrays: np.ndarray) -> None:
         np.savez(handle, **arrays)
 
 
+# The first bytes of a zip archive: a file's local header, or the end record of an empty one.
+_ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")
+
+
 def read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Read every array of an ``.npz`` file into memory."""
-    with np.load(path, allow_pickle=False) as data:
-        return {name: data[name] for name in data.files}
+    """Read every array of an ``.npz`` file into memory; :class:`UnreadableFile` if it cannot."""
+    path = os.fspath(path)  # a wrong argument is the caller's error, not a damaged file
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(4) not in _ZIP_STARTS:
+                raise UnreadableFile(path, "the arrays", "it is not an .npz archive")
+            handle.seek(0)
+            with np.load(handle, allow_pickle=False) as data:
+                return {name: data[name] for name in data.files}
+    except (zipfile.BadZipFile, EOFError) as err:  # a cut file has no archive directory at its end
+        raise UnreadableFile(path, "the arrays", "it is truncated or damaged") from err
+    except _NOT_THE_FILE:
+        raise
+    except Exception as err:  # numpy's header parser raises ValueError, SyntaxError, TokenError...
+        raise UnreadableFile(path, "the arrays", _problem(err)) from err
 
 
 _ROWS_PER_BLOCK = 100_000
@@ -103,12 +161,43 @@ def _float_text(value: float) -> str:
     return "NaN" if value != value else f"{value:.17g}"
 
 
+# Suffixes pandas reads as compressed files (the recorded tables are .csv.gz).
+_COMPRESSED = {".gz", ".bz2", ".zip", ".xz", ".zst", ".tar"}
+
+
+def _text_size(path: str | os.PathLike) -> int | None:
+    """Bytes in a plain-text table (None for a compressed one); :class:`UnreadableFile` if it is
+    empty or cut short.
+
+    Every writer ends a table with a newline, so one whose last line lacks it was cut short.
+    Compressed tables are checked by their decompression instead.
+    """
+    if Path(path).suffix in _COMPRESSED:
+        return None
+    with open(path, "rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            raise UnreadableFile(path, "the table", "it is empty")
+        handle.seek(-1, os.SEEK_END)
+        if handle.read(1) != b"\n":
+            raise UnreadableFile(path, "the table", "it is truncated: its last line is incomplete")
+    return size
+
+
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV table written by :func:`write_table`."""
+    """Read a CSV table written by :func:`write_table`; :class:`UnreadableFile` if it cannot."""
     import pandas as pd
 
-    # Only "NaN" is missing: an empty text field (say, no error) stays an empty string.
-    return pd.read_csv(path, keep_default_na=False, na_values=["NaN"])
+    path = os.fspath(path)
+    try:
+        if _text_size(path) == 1:
+            return pd.DataFrame()  # a lone newline: what write_table writes for no columns
+        # Only "NaN" is missing: an empty text field (say, no error) stays an empty string.
+        return pd.read_csv(path, keep_default_na=False, na_values=["NaN"])
+    except _NOT_THE_FILE:
+        raise
+    except Exception as err:  # pandas' ParserError, EmptyDataError, UnicodeDecodeError, EOFError...
+        raise UnreadableFile(path, "the table", _problem(err)) from err
 
 
 def read_tables(paths: Sequence[str | os.PathLike]) -> pd.DataFrame:
@@ -120,9 +209,25 @@ def read_tables(paths: Sequence[str | os.PathLike]) -> pd.DataFrame:
 
 
 def read_rows(path: str | os.PathLike) -> list[dict[str, str]]:
-    """Read a CSV table as dict rows of strings (no pandas)."""
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
+    """Read a CSV table as dict rows of strings (no pandas); :class:`UnreadableFile` if not."""
+    path = os.fspath(path)
+    try:
+        _text_size(path)
+        with open(path, newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+    except _NOT_THE_FILE:
+        raise
+    except Exception as err:  # csv.Error, UnicodeDecodeError, OSError...
+        raise UnreadableFile(path, "the table", _problem(err)) from err
+    for number, row in enumerate(rows, start=1):
+        # DictReader puts surplus fields under the key None and gives missing ones the value None
+        if None in row or None in row.values():
+            fields = sum(value is not None for value in row.values()) - (None in row)
+            fields += len(row.get(None, []))
+            problem = f"its row {number} has {fields} fields, its header {len(reader.fieldnames)}"
+            raise UnreadableFile(path, "the table", problem)
+    return rows
 
 
 def write_text(text: str, path: str | os.PathLike) -> None:
