@@ -5,11 +5,9 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-# The paper's study by default. A study given with --configfile replaces it rather than being
-# merged into it (Snakemake's default merge would add the paper's DGPs and experiments).
-if not workflow.overwrite_configfiles:
-
-    configfile: "config/config.yaml"
+# The study comes from --configfile; the local profile (profiles/default) gives the paper's,
+# config/config.yaml, as its default, so another study given on the command line replaces it
+# rather than being merged into it (a `configfile:` directive here would merge them).
 
 
 include: "workflow/rules/common.smk"

@@ -1,18 +1,14 @@
 """Rule aggregate_results: the replicate table, its summary and the list of failures."""
 
-import logging
-
 import pandas as pd
 
 from augsim.steps import aggregate
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("aggregate_results")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     replicates = pd.concat([io.read_table(path) for path in smk.input.metrics], ignore_index=True)
     replicates = aggregate.with_gamma_zero(replicates, smk.params.gamma_zero_cells)
     replicates = replicates[aggregate.REPLICATE_COLUMNS].sort_values(

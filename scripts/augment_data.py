@@ -1,18 +1,14 @@
 """Rule augment_data: synthetic minority rows per replicate, drawn once at the largest gamma."""
 
-import logging
-
 from augsim.generators.registry import build_generator
 from augsim.sources.dgps import build_dgp
 from augsim.steps import augment
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("augment_data")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     # a data set has no DGP: its generators use only the training rows
     dgp = build_dgp(smk.params.dgp) if smk.params.dgp else None
     train = io.read_arrays(smk.input.train)

@@ -1,16 +1,12 @@
 """Rule check_claims: each claim of the paper, the statistic that tests it, and the verdict."""
 
-import logging
-
 from augsim.report.claims import common, table
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("check_claims")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     def read(name):
         if name not in smk.input.keys():
             return None

@@ -1,7 +1,5 @@
 """Rule compute_bayes: metrics of the true log-likelihood-ratio score at every prevalence."""
 
-import logging
-
 import pandas as pd
 
 from augsim.population.bayes import bayes_metrics
@@ -9,11 +7,9 @@ from augsim.sources.dgps import build_dgp
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("compute_bayes")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     dgp = build_dgp(smk.params.dgp)
     rows = []
     for prevalence in smk.params.prevalences:

@@ -1,7 +1,5 @@
 """Rule compute_population_curves: metrics of the restricted-class projection (n -> infinity)."""
 
-import logging
-
 import pandas as pd
 
 from augsim.population import limits
@@ -9,11 +7,9 @@ from augsim.sources.dgps import build_dgp
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("compute_population_curves")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     p = smk.params
     dgps = {key: build_dgp(spec) for key, spec in p.dgps.items()}
     rows = limits.population_table(

@@ -1,7 +1,5 @@
 """Rule estimate_test_error: the test set's own Monte Carlo error of each paired difference."""
 
-import logging
-
 from augsim.metrics import test_error
 from augsim.models.registry import build_model
 from augsim.steps.evaluate import fit_scores, keeps_scores
@@ -9,11 +7,9 @@ from augsim.study.methods import RAW
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("estimate_test_error")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     test = io.read_arrays(smk.input.test)
     model = build_model(smk.params.model)
     by_method = {}

@@ -1,18 +1,14 @@
 """Rule evaluate_models: replicate-level metric rows for one chunk of fits."""
 
-import logging
-
 from augsim.models.registry import build_model
 from augsim.sources.dgps import build_dgp
 from augsim.steps import evaluate
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("evaluate_models")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     # a source without a population has neither exact metrics nor a Bayes reference
     population = smk.params.population
     metric_rows = evaluate.evaluate_fits(

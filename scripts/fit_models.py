@@ -1,7 +1,5 @@
 """Rule fit_models: one model per (replicate, gamma) of a chunk, for one method."""
 
-import logging
-
 from threadpoolctl import threadpool_limits
 
 from augsim.models.registry import build_model
@@ -10,11 +8,9 @@ from augsim.study.seeds import rng_for
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("fit_models")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     train = io.read_arrays(smk.input.train)
     synthetic = io.read_arrays(smk.input.synthetic) if smk.input.synthetic else None
     test = io.read_arrays(smk.input.test) if smk.input.test else None

@@ -6,7 +6,7 @@ from augsim.workflow.runtime import rule_script
 
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     render.render(
         smk.params.function,
         tables=[io.read_table(smk.input[name]) for name in smk.params.reads],

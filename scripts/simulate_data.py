@@ -1,17 +1,13 @@
 """Rule simulate_data: the training replicates of one chunk of a scenario."""
 
-import logging
-
 from augsim.sources import simulate
 from augsim.sources.dgps import build_dgp
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("simulate_data")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     dgp = build_dgp(smk.params.dgp)
     n = int(smk.wildcards.n)
     n0, n1 = smk.params.class_counts

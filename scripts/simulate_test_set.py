@@ -1,17 +1,13 @@
 """Rule simulate_test_set: the one large balanced test set of a DGP."""
 
-import logging
-
 from augsim.sources import simulate
 from augsim.sources.dgps import build_dgp
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("simulate_test_set")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     dgp = build_dgp(smk.params.dgp)
     arrays = simulate.simulate_test(
         dgp,

@@ -1,16 +1,12 @@
 """Rule split_data: the training and test parts of one chunk of a data set's splits."""
 
-import logging
-
 from augsim.sources import datasets, splits
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("split_data")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     X, y = datasets.load(smk.params.dataset)
     train, test = splits.split_replicates(
         X,

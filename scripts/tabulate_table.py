@@ -1,16 +1,12 @@
 """Rules tabulate_<table>: one table of the report, as CSV and as Markdown."""
 
-import logging
-
 from augsim.report import tabulate
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
-log = logging.getLogger("tabulate_table")
-
 
 @rule_script
-def main(smk) -> None:
+def main(smk, log) -> None:
     inputs = [
         io.read_tables(smk.input[name]) if name == "test_errors" else io.read_table(smk.input[name])
         for name in smk.params.reads

@@ -109,11 +109,13 @@ def test_the_truth_sampler_goes_through_the_generic_path():
 
 
 def test_population_table_rows():
-    cells = [{"dgp": "m", "n": 4200, "method": method, "gammas": [0.0, 1.0]}
+    prevalences = {"training": 200 / 4200, "fixed_0.5": 0.5}
+    cells = [{"dgp": "m", "n": 4200, "method": method, "gammas": [0.0, 1.0],
+              "class_counts": [4000, 200], "prevalences": prevalences}
              for method in ("raw", "reweight", "biased_oracle")]  # fmt: skip
     rows = population_table(
-        {"m": MIXTURE}, SPECS, weights=[0.1, 0.5], weight_curve_dgps=["m"], gamma_cells=cells,
-        imbalance_ratio=20, extra_prevalences=[0.5],
+        {"m": MIXTURE}, SPECS, weights=[0.1, 0.5], weight_curve_dgps=["m"],
+        limit_prevalences={"training": 1 / 21, "fixed_0.5": 0.5}, gamma_cells=cells,
     )  # fmt: skip
     weight_rows = [row for row in rows if row["kind"] == "weight_curve"]
     assert len(weight_rows) == 2 * 2 * 4  # weights x prevalences x metrics

@@ -26,32 +26,32 @@ def test_a_finished_rule_logs_its_duration_last(tmp_path):
     log_path = tmp_path / "rule.log"
 
     @rule_script
-    def main(smk):
+    def main(smk, log):
         logging.getLogger("work").info("working on %s", smk.rule)
 
     main(SimpleNamespace(log=[str(log_path)], rule="fit_models"))
     lines = log_path.read_text().splitlines()
     assert "working on fit_models" in lines[0]
-    assert re.search(r"INFO fit_models: finished in \d+\.\d{3} s$", lines[-1])
+    assert re.search(r"INFO augsim.rules.fit_models: finished in \d+\.\d{3} s$", lines[-1])
 
 
 def test_a_failing_rule_logs_the_traceback_and_still_fails(tmp_path):
     log_path = tmp_path / "rule.log"
 
     @rule_script
-    def main(smk):
+    def main(smk, log):
         raise ValueError("no minority rows")
 
     with pytest.raises(ValueError, match="no minority rows"):
         main(SimpleNamespace(log=[str(log_path)], rule="augment_data"))
     text = log_path.read_text()
-    assert "ERROR augment_data: failed after" in text
+    assert "ERROR augsim.rules.augment_data: failed after" in text
     assert "Traceback" in text and "ValueError: no minority rows" in text
     assert "finished in" not in text
     # the message on its own line, ahead of the traceback
-    assert text.index("ERROR augment_data: ValueError: no minority rows\n") < text.index(
-        "Traceback"
-    )
+    assert text.index(
+        "ERROR augsim.rules.augment_data: ValueError: no minority rows\n"
+    ) < text.index("Traceback")
 
 
 def test_a_damaged_input_is_named_at_the_top_of_the_log(tmp_path):
@@ -60,14 +60,14 @@ def test_a_damaged_input_is_named_at_the_top_of_the_log(tmp_path):
     log_path = tmp_path / "rule.log"
 
     @rule_script
-    def main(smk):
+    def main(smk, log):
         io.read_arrays(damaged)
 
     with pytest.raises(io.UnreadableFile):
         main(SimpleNamespace(log=[str(log_path)], rule="evaluate_models"))
     first, second, third = log_path.read_text().splitlines()[:3]
     assert first.endswith(
-        f"ERROR evaluate_models: augsim.workflow.io.UnreadableFile: cannot read the arrays in "
+        f"ERROR augsim.rules.evaluate_models: augsim.workflow.io.UnreadableFile: cannot read the arrays in "
         f"{damaged}: it is truncated or damaged."
     )
     assert second.startswith("Regenerate it and what depends on it: snakemake --cores all")

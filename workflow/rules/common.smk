@@ -6,6 +6,7 @@ from augsim.generators.registry import generator_module
 from augsim.models.registry import model_module
 from augsim.study.validation import validate_config
 from augsim.workflow import codedeps, runtime
+from snakemake.exceptions import WorkflowError
 
 # glibc's MALLOC_TOP_PAD_ for every job: Snakemake's jobs, local or submitted to Slurm (sbatch's
 # default --export=ALL), inherit this process's environment. The rules allocate and free arrays
@@ -13,6 +14,12 @@ from augsim.workflow import codedeps, runtime
 # faults fresh pages in on the next allocation, which cost as much kernel time as numpy's work in
 # evaluation jobs. glibc reads it when a process starts; a value set by the user is kept.
 os.environ.setdefault(runtime.HEAP_PAD_VARIABLE, str(runtime.HEAP_PAD_BYTES))
+
+if not config:
+    raise WorkflowError(
+        "no study given: run with --configfile config/config.yaml (the paper's study; "
+        "profiles/default gives it unless --workflow-profile none) or another config"
+    )
 
 # Stops before any job, naming the bad key, its value and what is allowed. The plan is built
 # once, here: every input function below is a lookup into it.

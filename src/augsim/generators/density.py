@@ -74,11 +74,14 @@ class GaussianMixtureFit(MinorityGenerator):
         rows, _ = self.mixture_.sample(m)
         return rows[random_state.permutation(m)]
 
+    def has_limit(self, dgp: GaussianMixtureDGP) -> bool:
+        """Only when the truth has at most ``max_components`` components (BIC is consistent):
+        with more, the limit is the likelihood projection on fewer, which has no closed form."""
+        return len(dgp.components(1)) <= self.max_components
+
     def population_limit(self, dgp: GaussianMixtureDGP, *, n0: int, n1: int):
-        """The truth, when it has at most ``max_components`` components (BIC is consistent);
-        otherwise no closed form (the likelihood projection on fewer components)."""
-        components = dgp.components(1)
-        return components if len(components) <= self.max_components else None
+        """The truth, where it has a closed form (:meth:`has_limit`); otherwise None."""
+        return dgp.components(1) if self.has_limit(dgp) else None
 
 
 class KernelDensityFit(MinorityGenerator):

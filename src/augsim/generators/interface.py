@@ -105,6 +105,11 @@ class MinorityGenerator:
         """The fewest real minority rows ``fit`` accepts with these parameters."""
         return self.min_rows
 
+    def has_limit(self, dgp: GaussianMixtureDGP) -> bool:
+        """Whether the rows' population limit on ``dgp`` has a closed form: the one place this
+        is decided (the plan schedules population curves from it)."""
+        return self.exact_limit
+
     def population_limit(
         self, dgp: GaussianMixtureDGP, *, n0: int, n1: int
     ) -> list[Component] | None:

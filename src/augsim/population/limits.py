@@ -42,8 +42,8 @@ def population_table(
     The weight curves of ``weight_curve_dgps`` are at ``limit_prevalences`` (by label).
     ``gamma_cells`` holds ``{"dgp", "n", "method", "gammas", "class_counts", "prevalences"}``
     per cell (:attr:`augsim.study.plan.Plan.population_cells`); a method that is not a key of
-    ``generator_specs`` (raw, reweight) draws no synthetic rows. A generator whose limit has no
-    closed form on a DGP (a Gaussian mixture with fewer components than the truth) has no rows.
+    ``generator_specs`` (raw, reweight) draws no synthetic rows; every generator of a cell has a
+    closed-form limit on its DGP (the plan schedules no other).
     """
     rows: list[dict] = []
     for key in weight_curve_dgps:
@@ -65,7 +65,7 @@ def _gamma_curve(dgp: GaussianMixtureDGP, spec: dict | None, cell: Mapping) -> l
     if spec is not None:
         limit = build_generator(spec, dgp).population_limit(dgp, n0=n0, n1=n1)
         if limit is None:
-            return []
+            raise ValueError(f"{spec['name']} has no closed-form limit on {cell['dgp']}")
     rows = []
     for gamma in cell["gammas"]:
         w = minority_weight(gamma, n0, n1)

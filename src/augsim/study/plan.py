@@ -227,7 +227,8 @@ class Plan:
         curve is computed once."""
         gammas: dict[tuple, set[float]] = defaultdict(set)
         for cell in self.cells:
-            if self.has_population_metrics(cell.source, cell.model) and self.has_limit(cell.method):
+            exact = self.has_population_metrics(cell.source, cell.model)
+            if exact and self.has_limit(cell.method, cell.source):
                 gammas[(cell.source, cell.n, cell.method)].update(cell.gammas)
         return [
             {"dgp": dgp, "n": n, "method": method, "gammas": sorted(values),
@@ -243,10 +244,17 @@ class Plan:
         ratio = self.config["imbalance_ratio"]
         return labelled_prevalences(limit_prevalence(ratio), self.config["extra_prevalences"])
 
-    def has_limit(self, method: str) -> bool:
-        """Whether ``method``'s fits have a closed-form population limit: the built-in methods
-        always, a generator where its class declares one."""
-        return method in BUILT_IN or self.generator_classes[method].exact_limit
+    def has_limit(self, method: str, dgp: str) -> bool:
+        """Whether ``method``'s fits on ``dgp`` have a closed-form population limit: the built-in
+        methods always, a generator where it says so (:meth:`~augsim.generators.interface.
+        MinorityGenerator.has_limit`)."""
+        if method in BUILT_IN:
+            return True
+        from augsim.generators.registry import build_generator
+        from augsim.sources.dgps import build_dgp
+
+        truth = build_dgp(self.config["dgps"][dgp])
+        return build_generator(self.config["generators"][method], truth).has_limit(truth)
 
     @cached_property
     def population_dgps(self) -> list[str]:

@@ -28,8 +28,11 @@ HEAP_PAD_VARIABLE = "MALLOC_TOP_PAD_"
 HEAP_PAD_BYTES = 64 * 1024 * 1024
 
 
-def rule_script(main: Callable[[Any], None]) -> Callable[[Any], None]:
-    """Wrap a rule script's ``main(smk)``: log to the rule's log file and time the work.
+def rule_script(main: Callable[[Any, logging.Logger], None]) -> Callable[[Any], None]:
+    """Wrap a rule script's ``main(smk, log)``: log to the rule's log file and time the work.
+
+    ``log`` is the rule's logger, ``augsim.rules.<rule>`` (the package's modules log under their
+    own module names).
 
     The last line of every rule log is ``finished in <seconds> s`` (the work after imports, which
     ``benchmarks/bench_workflow.py`` adds up) or the traceback of the error that stopped the job,
@@ -40,10 +43,10 @@ def rule_script(main: Callable[[Any], None]) -> Callable[[Any], None]:
     @functools.wraps(main)
     def run(smk) -> None:
         setup_logging(smk.log[0] if smk.log else None)
-        log = logging.getLogger(getattr(smk, "rule", main.__module__))
+        log = logging.getLogger(f"augsim.rules.{getattr(smk, 'rule', main.__name__)}")
         start = time.perf_counter()
         try:
-            main(smk)
+            main(smk, log)
         except Exception as err:
             # the message alone first: a chained traceback can run to dozens of lines
             log.error("%s", "".join(traceback.format_exception_only(err)).rstrip())
