@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize, special, stats
 
-from augsim.metrics.ranking import METRIC_NAMES, score_metrics
+from augsim.metrics.ranking import score_metrics
+from augsim.metrics.registry import RANKING as METRIC_NAMES
 from augsim.population.bayes import _numeric_bayes_metrics, bayes_metrics
 from augsim.population.linear import linear_metrics
 from augsim.population.projection import (
@@ -601,7 +602,7 @@ def _mc_calibration(y, scores, prevalence):
 @pytest.mark.parametrize("prevalence", [0.05, 0.5])
 @pytest.mark.parametrize("name", ["gaussian_hetero", "minority_mixture"])
 def test_linear_calibration_matches_monte_carlo(calibration_samples, name, prevalence):
-    from augsim.metrics.calibration import CALIBRATION_NAMES
+    from augsim.metrics.registry import CALIBRATION as CALIBRATION_NAMES
     from augsim.population.calibration import linear_calibration_at
 
     dgp, projected, y = calibration_samples[name]

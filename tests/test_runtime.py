@@ -67,8 +67,8 @@ def test_a_damaged_input_is_named_at_the_top_of_the_log(tmp_path):
         main(SimpleNamespace(log=[str(log_path)], rule="evaluate_models"))
     first, second, third = log_path.read_text().splitlines()[:3]
     assert first.endswith(
-        f"ERROR augsim.rules.evaluate_models: augsim.workflow.io.UnreadableFile: cannot read the arrays in "
-        f"{damaged}: it is truncated or damaged."
+        "ERROR augsim.rules.evaluate_models: augsim.workflow.io.UnreadableFile: cannot read the "
+        f"arrays in {damaged}: it is truncated or damaged."
     )
     assert second.startswith("Regenerate it and what depends on it: snakemake --cores all")
     assert f"--forcerun {damaged}" in second

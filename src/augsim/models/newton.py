@@ -1,11 +1,11 @@
 """The Newton solver of the weighted logistic fit on data (the logistic models' default).
 
-Damped Newton (IRLS) on centred and scaled features, started from the LDA fit, with a Cholesky
-solve of the (p + 1)-square system. A full step is kept when the slope of the objective at its
-end is still non-positive (by convexity it then decreased all along the step); otherwise an
-Armijo backtracking search on the objective decides, so the objective never increases. It stops
-when half the squared Newton decrement, an estimate of ``L - min L``, is at most ``tol * sum(s)``
-and the step moves no training score (log-odds) by more than ``10 * sqrt(tol)``; that last step
+The fit as a problem of the shared damped Newton driver (:mod:`augsim.models.damped_newton`):
+IRLS on centred and scaled features, started from the LDA fit, with a Cholesky solve of the
+(p + 1)-square system and, for few features, every weighted Gram matrix as one matrix-vector
+product with the pairwise products of the features. The driver stops when half the squared
+Newton decrement, an estimate of ``L - min L``, is at most ``tol * sum(s)``; this problem adds
+that the step move no training score (log-odds) by more than ``10 * sqrt(tol)``. That last step
 is still taken, which squares the error.
 """
 
@@ -18,10 +18,8 @@ from numpy.typing import NDArray
 from scipy.linalg.lapack import dposv
 from scipy.special import expit
 
-_ARMIJO = 1e-4
-_MAX_HALVINGS = 50
-# Relative size of L below which a double-precision sum of log-losses cannot resolve a decrease.
-_ROUNDOFF = 1e3 * np.finfo(np.float64).eps
+from augsim.models.damped_newton import NewtonProblem, damped_newton
+
 _PAIRWISE_MAX_ROWS = 8
 
 
@@ -36,21 +34,6 @@ class Fit(NamedTuple):
     std_coef: NDArray[np.float64]  # coefficients per feature standard deviation, shape (p,)
 
 
-class _Problem(NamedTuple):
-    """Standardised design ``Zt`` (p + 1, n) with a last row of ones; labels ``y``, weights ``s``
-    and ``sy = s * y`` (n,); penalty weights ``pen`` (p + 1,) on the standardised coefficients;
-    ``companion``: if ``pairwise``, the products of pairs of rows of ``Zt``, else scratch space
-    of the shape of ``Zt``."""
-
-    Zt: NDArray[np.float64]
-    y: NDArray[np.float64]
-    s: NDArray[np.float64]
-    sy: NDArray[np.float64]
-    pen: NDArray[np.float64]
-    pairwise: bool
-    companion: NDArray[np.float64]
-
-
 class _Point(NamedTuple):
     """An iterate: coefficients (p + 1,); scores, probabilities, weighted probabilities (n,);
     gradient (p + 1,)."""
@@ -60,6 +43,64 @@ class _Point(NamedTuple):
     prob: NDArray[np.float64]
     sprob: NDArray[np.float64]
     grad: NDArray[np.float64]
+
+
+class _Step(NamedTuple):
+    """A Newton step: coefficients (p + 1,) and what it does to every training score (n,)."""
+
+    delta: NDArray[np.float64]
+    change: NDArray[np.float64]
+
+
+_Solution = tuple[NDArray[np.float64], NDArray[np.float64]]  # coefficients (p + 1,), scores (n,)
+
+
+class _Problem(NewtonProblem[_Point, _Step, _Solution]):
+    """Standardised design ``Zt`` (p + 1, n) with a last row of ones; labels ``y``, weights ``s``
+    and ``sy = s * y`` (n,); penalty weights ``pen`` (p + 1,) on the standardised coefficients;
+    ``companion``: if ``pairwise``, the products of pairs of rows of ``Zt``, else scratch space
+    of the shape of ``Zt``; ``score_tol``: the largest change of a score a last step may make."""
+
+    __slots__ = ("Zt", "companion", "pairwise", "pen", "s", "score_tol", "sy", "y")
+
+    def __init__(
+        self,
+        Zt: NDArray[np.float64],
+        y: NDArray[np.float64],
+        s: NDArray[np.float64],
+        pen: NDArray[np.float64],
+        pairwise: bool,
+        companion: NDArray[np.float64],
+        score_tol: float,
+    ) -> None:
+        self.Zt, self.y, self.s, self.sy, self.pen = Zt, y, s, s * y, pen
+        self.pairwise, self.companion, self.score_tol = pairwise, companion, score_tol
+
+    def newton_step(self, point: _Point) -> tuple[_Step, float]:
+        delta, decrement = _newton_step(self, point)
+        return _Step(delta, delta @ self.Zt), decrement
+
+    def move(self, point: _Point, step: _Step, t: float) -> _Point:
+        return _evaluate(self, point.beta + t * step.delta, point.eta + t * step.change)
+
+    def slope(self, point: _Point, step: _Step) -> float:
+        return point.grad @ step.delta
+
+    def value(self, point: _Point) -> float:
+        return _objective(self, point.beta, point.eta)
+
+    def finish(self, point: _Point, step: _Step | None) -> _Solution:
+        if step is None:
+            return point.beta, point.eta
+        return point.beta + step.delta, point.eta + step.change
+
+    def settled(self, step: _Step) -> bool:
+        # On flat, nearly separable problems a small gap still allows large errors, so the
+        # scores must also have settled. The last step then cannot increase the objective: along
+        # it phi(t) = L(beta + t delta) has phi'(0) = -phi''(0) = -decrement, and phi'' grows at
+        # most like exp(M t) with M = max |change|, as the log-loss has |l'''| <= l''. So for
+        # M <= 1, phi(1) - phi(0) <= -(1 - (e^M - 1 - M) / M^2) decrement < 0.
+        return np.abs(step.change).max() <= self.score_tol
 
 
 def fit_newton(
@@ -87,11 +128,15 @@ def fit_newton(
     # penalty 1/(C scale^2) keeps the objective on the raw coefficients.
     pen = np.zeros(q)
     pen[:-1] = 1.0 / (C * scale**2)
-    problem = _Problem(Zt, y, s, s * y, pen, pairwise, companion)
-    beta, eta, n_iter, converged = _newton(problem, tol=tol, max_iter=max_iter)
+    problem = _Problem(Zt, y, s, pen, pairwise, companion, 10.0 * math.sqrt(tol))
+    beta = _initial_beta(problem)
+    start = _evaluate(problem, beta, beta @ problem.Zt)
+    # sklearn's objective is ours divided by sum(s): tol bounds the gap on that scale.
+    result = damped_newton(problem, start, tol=tol, scale=problem.s.sum(), max_iter=max_iter)
+    beta, eta = result.solution
     std_coef = beta[:-1]
     coef = std_coef / scale
-    return Fit(coef, float(beta[-1] - coef @ mean), n_iter, converged, eta, std_coef)
+    return Fit(coef, float(beta[-1] - coef @ mean), result.n_iter, result.converged, eta, std_coef)
 
 
 def _standardise(
@@ -150,34 +195,6 @@ def _weighted_gram(problem: _Problem, w: NDArray[np.float64]) -> NDArray[np.floa
     return pairs[index]
 
 
-def _newton(
-    problem: _Problem, *, tol: float, max_iter: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool]:
-    """Damped Newton from the LDA fit: coefficients (p + 1,), scores (n,), iterations, converged."""
-    beta = _initial_beta(problem)
-    point = _evaluate(problem, beta, beta @ problem.Zt)
-    # sklearn's objective is ours divided by sum(s): tol bounds the gap on that scale.
-    gap_tol, score_tol = tol * problem.s.sum(), 10.0 * math.sqrt(tol)
-    for n_iter in range(1, max_iter + 1):
-        delta, decrement = _newton_step(problem, point)
-        change = delta @ problem.Zt  # what the step does to every training score
-        # Half the squared decrement estimates the gap to the minimum; on flat, nearly separable
-        # problems a small gap still allows large errors, so the scores must also have settled.
-        if decrement / 2 <= gap_tol and np.abs(change).max() <= score_tol:
-            # Take this last step: near the minimum it squares the remaining error, and it cannot
-            # increase the objective. Along it phi(t) = L(beta + t delta) has
-            # phi'(0) = -phi''(0) = -decrement, and phi'' grows at most like exp(M t) with
-            # M = max |change|, as the log-loss has |l'''| <= l''. So for M <= 1,
-            # phi(1) - phi(0) <= -(1 - (e^M - 1 - M) / M^2) decrement < 0.
-            return point.beta + delta, point.eta + change, n_iter, True
-        new = _line_search(problem, point, delta, change, decrement)
-        if new is None:  # no decrease representable in floating point
-            f = _objective(problem, point.beta, point.eta)
-            return point.beta, point.eta, n_iter, decrement / 2 <= _ROUNDOFF * abs(f)
-        point = new
-    return point.beta, point.eta, max_iter, False
-
-
 def _initial_beta(problem: _Problem) -> NDArray[np.float64]:
     """Starting point (p + 1,): weighted LDA, or the intercept-only fit if LDA is singular.
 
@@ -228,27 +245,3 @@ def _newton_step(problem: _Problem, point: _Point) -> tuple[NDArray[np.float64],
         # collinear columns: the minimum-norm step is the best available.
         step = np.linalg.lstsq(hess, point.grad, rcond=None)[0]
     return -step, float(point.grad @ step)
-
-
-def _line_search(
-    problem: _Problem,
-    point: _Point,
-    delta: NDArray[np.float64],
-    change: NDArray[np.float64],
-    decrement: float,
-) -> _Point | None:
-    """Next point along ``delta`` (p + 1,), whose full length changes the scores by ``change``
-    (n,), with an Armijo decrease of the objective; None if there is none."""
-    new = _evaluate(problem, point.beta + delta, point.eta + change)
-    # The objective is convex along delta: a non-positive slope at the full step means it
-    # decreased all the way there, so the full step beats any shorter one, with no logs needed.
-    if new.grad @ delta <= 0.0:
-        return new
-    f = _objective(problem, point.beta, point.eta)
-    for halvings in range(_MAX_HALVINGS):
-        t = 0.5**halvings
-        beta, eta = point.beta + t * delta, point.eta + t * change
-        if _objective(problem, beta, eta) <= f - _ARMIJO * t * decrement:
-            # the full step is the point evaluated above (t = 1 changes no bit of it)
-            return new if halvings == 0 else _evaluate(problem, beta, eta)
-    return None

@@ -1,8 +1,9 @@
 """Exact population calibration metrics of a linear score read as a log-odds.
 
 Brier score and log loss are 1-D expectations over the score's class laws; the recalibration
-fit (intercept and slope) is a 2-parameter Newton on 1-D expectations. The population
-counterpart of :mod:`augsim.metrics.calibration`.
+fit (intercept and slope) is a 2-parameter problem of the shared damped Newton driver
+(:mod:`augsim.models.damped_newton`) on 1-D expectations. The population counterpart of
+:mod:`augsim.metrics.calibration`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from scipy import special
 
 from augsim.metrics.registry import CALIBRATION
+from augsim.models.damped_newton import NewtonProblem, damped_newton
 from augsim.population.quadrature import (
     LOGISTIC_POINTS,
     SQRT2PI,
@@ -167,21 +169,46 @@ class _RiskPoint(NamedTuple):
 _RULE_REUSE = 0.25
 
 
+class _Recalibration(NewtonProblem[_RiskPoint, np.ndarray, np.ndarray]):
+    """The recalibration risk at prevalence ``pi`` for the damped Newton driver."""
+
+    __slots__ = ("laws", "pi")
+
+    def __init__(self, laws: _CentredLaws, pi: float) -> None:
+        self.laws, self.pi = laws, pi
+
+    def newton_step(self, point: _RiskPoint) -> tuple[np.ndarray, float]:
+        (h00, h01), (_, h11) = point.hess
+        g0, g1 = point.grad
+        step = np.array([h11 * g0 - h01 * g1, h00 * g1 - h01 * g0]) / -(h00 * h11 - h01 * h01)
+        return step, -float(point.grad @ step)
+
+    def move(self, point: _RiskPoint, step: np.ndarray, t: float) -> _RiskPoint:
+        return _recalibration_point(self.laws, self.pi, point.theta + t * step, point.rule)
+
+    def slope(self, point: _RiskPoint, step: np.ndarray) -> float:
+        return float(point.grad @ step)
+
+    def value(self, point: _RiskPoint) -> float:
+        return _recalibration_value(point, self.pi)
+
+    def finish(self, point: _RiskPoint, step: np.ndarray | None) -> np.ndarray:
+        return point.theta if step is None else point.theta + step
+
+
 def _recalibration_newton(laws: _CentredLaws, pi: float, rule: _Rule) -> tuple[float, float]:
     """``(alpha, b)`` minimising the class-weighted logistic risk of ``alpha + b x``.
 
-    Two parameters over one 1-D score, so this is not :func:`_newton` on one-feature terms:
-    that builds one rule per component and evaluation and needs the loss's 3rd and 4th
-    derivatives (Stein's lemma); here one rule serves all components and the moments in x are
-    plain weighted sums, several times faster. Each iterate uses a rule with edges where
-    ``alpha + b x`` crosses the logistic loss's bends, so it stays accurate for any ``alpha``,
-    ``b``; ``rule`` (built for the score itself) and each new one are reused while the iterate
-    moves ``t`` by less than ``_RULE_REUSE``. Started from the LDA fit of the class laws' means
-    and variances (exact for normal classes of equal variance). A full step is kept when the
-    risk's slope at its end is still non-positive (by convexity it decreased all along);
-    otherwise Armijo backtracking decides. Once the squared Newton decrement is below 1e-20
-    (or stalls below 1e-14), one last full step is taken: by quadratic convergence its error
-    is ~1e-20.
+    Two parameters over one 1-D score, so this is not the projection on one-feature terms: that
+    builds one rule per component and evaluation and needs the loss's 3rd and 4th derivatives
+    (Stein's lemma); here one rule serves all components, the moments in x are plain weighted
+    sums and the 2 x 2 Newton system is solved in closed form, several times faster. Each
+    iterate uses a rule with edges where ``alpha + b x`` crosses the logistic loss's bends, so
+    it stays accurate for any ``alpha``, ``b``; ``rule`` (built for the score itself) and each
+    new one are reused while the iterate moves ``t`` by less than ``_RULE_REUSE``. Started from
+    the LDA fit of the class laws' means and variances (exact for normal classes of equal
+    variance); damped Newton until half the squared Newton decrement is at most 1e-20 (the risk
+    weighs a total mass of 1), then a last full step: its error is ~1e-20.
     """
     mu1, mu0 = laws.pos_weights @ laws.offsets, laws.neg_weights @ laws.offsets
     second = laws.offsets**2 + laws.sds**2
@@ -189,28 +216,14 @@ def _recalibration_newton(laws: _CentredLaws, pi: float, rule: _Rule) -> tuple[f
     slope = (mu1 - mu0) / (pi * var1 + (1.0 - pi) * var0)
     start = np.array([math.log(pi) - math.log1p(-pi) - slope * (mu1 + mu0) / 2, slope])
     point = _recalibration_point(laws, pi, start, rule)
-    previous = np.inf
-    for iteration in range(100):
-        (h00, h01), (_, h11) = point.hess
-        g0, g1 = point.grad
-        step = np.array([h11 * g0 - h01 * g1, h00 * g1 - h01 * g0]) / -(h00 * h11 - h01 * h01)
-        decrement = -float(point.grad @ step)
-        if decrement <= 1e-20 or (decrement < 1e-14 and decrement > 0.25 * previous):
-            logger.debug("recalibration: %d Newton steps, decrement %.1e", iteration, decrement)
-            theta = point.theta + step
-            return float(theta[0]), float(theta[1])
-        new = _recalibration_point(laws, pi, point.theta + step, point.rule)
-        # Keep the full step if it moves t by at most 1 over the rule's nodes (it then decreases
-        # the risk, as the logistic loss has |l'''| <= l'': see augsim.models) or if the slope at
-        # its end is non-positive; else backtrack (only far from the minimum).
-        if _t_change(step, point.rule) > 1.0 and new.grad @ step > 0.0:
-            value = _recalibration_value(point, pi)
-            t = 1.0
-            while _recalibration_value(new, pi) > value - 1e-4 * t * decrement and t > 1e-8:
-                t *= 0.5
-                new = _recalibration_point(laws, pi, point.theta + t * step, point.rule)
-        point, previous = new, decrement
-    raise RuntimeError(f"recalibration: Newton did not converge, decrement {decrement:.1e}")
+    result = damped_newton(_Recalibration(laws, pi), point, tol=1e-20, scale=1.0, max_iter=100)
+    if not result.converged:
+        raise RuntimeError(
+            f"recalibration: Newton did not converge, decrement {result.decrement:.1e}"
+        )
+    logger.debug("recalibration: %d Newton steps, decrement %.1e", result.n_iter, result.decrement)
+    alpha, unit_slope = result.solution
+    return float(alpha), float(unit_slope)
 
 
 def _recalibration_point(

@@ -1,6 +1,8 @@
 """The restricted-class projection of linear logistic regression: the population minimiser of
 the class-weighted logistic risk over linear scores, with the minority distribution optionally
-mixed with a synthetic Gaussian mixture.
+mixed with a synthetic Gaussian mixture. The risk, its gradient and Hessian (Stein's lemma on each
+Gaussian component) are here; the minimisation is the shared damped Newton driver's
+(:mod:`augsim.models.damped_newton`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import linalg, special
 
+from augsim.models.damped_newton import NewtonProblem, damped_newton
 from augsim.population.linear import linear_metrics
 from augsim.population.quadrature import check_open_unit, check_share, check_synthetic, normal_rule
 from augsim.sources.dgps import Component, GaussianMixtureDGP
@@ -41,8 +44,9 @@ def projection(
 
     Minimises ``(1 - w) E_0[log(1 + e^s)] + w E_1'[log(1 + e^-s)]`` over ``s = b + beta . x``,
     where class 1' is ``(1 - rho)`` times the true minority plus ``rho`` times the synthetic
-    mixture. Newton's method from ``beta = 0`` with exact gradient and Hessian (Stein's lemma on
-    each Gaussian component) and backtracking, to gradient norm 1e-12.
+    mixture. Damped Newton from ``theta = 0`` with exact gradient and Hessian (Stein's lemma on
+    each Gaussian component), until half the squared Newton decrement is at most 1e-20, then a
+    last full step.
 
     Parameters
     ----------
@@ -104,34 +108,55 @@ def projection_curve(
     return rows
 
 
-def _newton(terms: Sequence[_RiskTerm], dim: int, *, tol: float = 1e-12) -> np.ndarray:
+class _Iterate(NamedTuple):
+    """The risk's value, gradient (d+1,) and Hessian (d+1, d+1) at ``theta = (b, beta)``."""
+
+    theta: np.ndarray
+    value: float
+    grad: np.ndarray
+    hess: np.ndarray
+
+
+class _Projection(NewtonProblem[_Iterate, np.ndarray, np.ndarray]):
+    """The risk of ``terms`` for the damped Newton driver; the step is in ``theta``."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, terms: Sequence[_RiskTerm]) -> None:
+        self.terms = terms
+
+    def newton_step(self, point: _Iterate) -> tuple[np.ndarray, float]:
+        step = -linalg.solve(point.hess, point.grad, assume_a="pos")
+        return step, -float(point.grad @ step)
+
+    def move(self, point: _Iterate, step: np.ndarray, t: float) -> _Iterate:
+        theta = point.theta + t * step
+        return _Iterate(theta, *_risk(self.terms, theta))
+
+    def slope(self, point: _Iterate, step: np.ndarray) -> float:
+        return float(point.grad @ step)
+
+    def value(self, point: _Iterate) -> float:
+        return point.value
+
+    def finish(self, point: _Iterate, step: np.ndarray | None) -> np.ndarray:
+        return point.theta if step is None else point.theta + step
+
+
+def _newton(terms: Sequence[_RiskTerm], dim: int) -> np.ndarray:
     """Minimiser ``(b, beta)`` of shape (dim + 1,) of the strictly convex risk of ``terms``.
 
-    Newton with Armijo backtracking from zero; once the gradient norm is below ``tol`` (or stalls
-    below 1e-8), one last full step is taken: by quadratic convergence its error is ~ tol^2.
+    Damped Newton from zero to half the squared Newton decrement 1e-20 (the risk weighs a total
+    mass of 1, so is of order one), then a last full step: its error is ~1e-20.
     """
     theta = np.zeros(dim + 1)
-    value, grad, hess = _risk(terms, theta)
-    previous = np.inf
-    for iteration in range(100):
-        step = -linalg.solve(hess, grad, assume_a="pos")
-        grad_norm = float(np.linalg.norm(grad))
-        # Large means can put the rounding floor of the gradient above tol: stop on stagnation.
-        if grad_norm <= tol or (grad_norm < 1e-8 and grad_norm > 0.5 * previous):
-            logger.debug("projection: %d Newton steps, |grad| = %.1e", iteration + 1, grad_norm)
-            return theta + step
-        decrement = -float(grad @ step)
-        t = 1.0
-        while True:
-            trial = _risk(terms, theta + t * step)
-            # Near the optimum the decrease is below rounding: take the full quadratic step.
-            if trial[0] <= value - 1e-4 * t * decrement or decrement < 1e-20 or t < 1e-8:
-                break
-            t *= 0.5
-        theta = theta + t * step
-        value, grad, hess = trial
-        previous = grad_norm
-    raise RuntimeError(f"projection: Newton did not converge, |grad| = {grad_norm:.1e}")
+    problem = _Projection(terms)
+    start = _Iterate(theta, *_risk(terms, theta))
+    result = damped_newton(problem, start, tol=1e-20, scale=1.0, max_iter=100)
+    if not result.converged:
+        raise RuntimeError(f"projection: Newton did not converge, decrement {result.decrement:.1e}")
+    logger.debug("projection: %d Newton steps, decrement %.1e", result.n_iter, result.decrement)
+    return result.solution
 
 
 def _risk(terms: Sequence[_RiskTerm], theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
