@@ -1,4 +1,5 @@
-"""The interface every synthetic minority generator implements (see :mod:`augsim.generators`).
+"""The interface every synthetic minority generator implements and declares (the registry:
+:mod:`augsim.generators.registry`).
 
 ``fit(X_minority, rng, *, X_majority=None) -> self``
     ``X_minority`` (n1, d) a training replicate's minority rows, ``X_majority`` (n0, d) its
@@ -13,7 +14,7 @@
     (``exact_limit`` says which).
 
 Subclasses implement ``_fit`` and ``_sample`` and declare ``name``, ``role``
-(:class:`augsim.methods.Role`), ``label`` and the class attributes below.
+(:class:`augsim.study.methods.Role`), ``label`` and the class attributes below.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class MinorityGenerator:
     and ``min_rows``."""
 
     name: ClassVar[str]
-    #: what the generator does, for the decomposition (see augsim.methods)
+    #: what the generator does, for the decomposition (see augsim.study.methods)
     role: ClassVar[Role]
     #: its name in figures
     label: ClassVar[str]
@@ -50,7 +51,7 @@ class MinorityGenerator:
     #: whether ``fit`` reads the majority rows too (then it needs ``X_majority``)
     uses_majority: ClassVar[bool] = False
     #: whether the study may draw its rows in blocks of separate ``sample`` calls (see
-    #: augsim.augment); a generator whose ``sample`` is costly draws all rows in one call
+    #: augsim.steps.augment); a generator whose ``sample`` is costly draws all rows in one call
     draws_in_blocks: ClassVar[bool] = True
     #: whether ``population_limit`` has a closed form (else it returns None)
     exact_limit: ClassVar[bool] = False

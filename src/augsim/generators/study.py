@@ -20,7 +20,7 @@ Nested prefixes: the study draws ``m_max`` rows once per (replicate, generator) 
 ``m`` rows for smaller gamma. Every generator here draws rows that are i.i.d. given its fitted
 state, so a prefix of a draw is itself a valid draw (each class says why; the tests check it).
 The parametric generators expose ``synthetic_components()``, the ``(weight, mean, cov)`` list of
-the distribution they sample, for :mod:`augsim.population`.
+the distribution they sample, for :mod:`augsim.population.limits`.
 
 Importing this module imports neither scikit-learn nor imbalanced-learn: the Ledoit-Wolf
 ``gaussian`` imports scikit-learn when it is used.

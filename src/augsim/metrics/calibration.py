@@ -4,13 +4,13 @@ A score ``s`` predicts ``P(y = 1) = sigmoid(s)``. ``calibration_metrics_at`` ret
 score, its log loss and its calibration intercept and slope (the weighted maximum-likelihood
 logistic regression ``logit P(y = 1) = a + b s``; a perfectly calibrated score has ``a = 0`` and
 ``b = 1``), at several positive prevalences with the prevalence semantics of
-:func:`augsim.metrics.score_metrics_at`. Unlike the ranking metrics, all four change when a
+:func:`augsim.metrics.ranking.score_metrics_at`. Unlike the ranking metrics, all four change when a
 constant is added to the score: :func:`prior_shift` is the constant that moves a score to another
 class balance.
 
-Like :mod:`augsim.metrics` this module imports only numpy: the recalibration fit (the project's
-own Newton solver, :mod:`augsim.models.newton`, which imports scipy) is imported when first
-needed.
+Like :mod:`augsim.metrics.ranking` this module imports only numpy: the recalibration fit (the
+project's own Newton solver, :mod:`augsim.models.newton`, which imports scipy) is imported when
+first needed.
 """
 
 import logging

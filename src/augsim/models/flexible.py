@@ -2,7 +2,7 @@
 multilayer perceptron behind the project's model interface.
 
 ``fit(X, y, sample_weight=None, *, rng=None) -> self`` and ``decision_function(X) -> (n,)``,
-like :class:`augsim.models.LogisticModel`. Their scores are not linear in x: no exact
+like :class:`augsim.models.logistic.LogisticModel`. Their scores are not linear in x: no exact
 population metrics (``exact_population = False``), and no coefficients to store
 (``stores_scores = True``): the study scores the test rows right after each fit.
 
@@ -29,12 +29,13 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from augsim.models.interface import ScoreModel
 from augsim.study.seeds import integer_seed
 
 logger = logging.getLogger(__name__)
 
 
-class FlexibleModel:
+class FlexibleModel(ScoreModel):
     """A scikit-learn classifier behind the model interface; subclasses set ``name``,
     ``label``, ``flexibility`` and build the estimator in ``_estimator``."""
 

@@ -43,6 +43,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from augsim.models.interface import ScoreModel
 from augsim.models.newton import Fit, fit_newton
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def quadratic_features(X: ArrayLike) -> NDArray[np.float64]:
     return out.T
 
 
-class LogisticModel:
+class LogisticModel(ScoreModel):
     """Logistic regression with intercept on the raw features.
 
     Parameters

@@ -50,7 +50,7 @@ def linear_calibration_at(
 ) -> list[dict[str, float]]:
     """Exact population calibration metrics of the log-odds score ``s = X @ coef + intercept``.
 
-    The population counterpart of :func:`augsim.calibration.calibration_metrics_at`: the
+    The population counterpart of :func:`augsim.metrics.calibration.calibration_metrics_at`: the
     classes keep their laws and weigh ``pi`` and ``1 - pi``. Unlike the ranking metrics these
     depend on the intercept and on the scale of ``coef``.
 
@@ -194,6 +194,11 @@ class _Recalibration(NewtonProblem[_RiskPoint, np.ndarray, np.ndarray]):
 
     def finish(self, point: _RiskPoint, step: np.ndarray | None) -> np.ndarray:
         return point.theta if step is None else point.theta + step
+
+    def safe(self, point: _RiskPoint, step: np.ndarray) -> bool:
+        # A step moving t by at most 1 over the rule's nodes decreases the risk, as the logistic
+        # loss has |l'''| <= l'' (see augsim.models.newton): no risk value is needed.
+        return _t_change(step, point.rule) <= 1.0
 
 
 def _recalibration_newton(laws: _CentredLaws, pi: float, rule: _Rule) -> tuple[float, float]:

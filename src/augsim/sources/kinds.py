@@ -3,7 +3,7 @@
 A *data source* gives the training replicates and the test rows of a scenario. Its kind says
 what else exists for it, so rules and figures ask the kind instead of special-casing names:
 
-``simulated`` (a DGP of :mod:`augsim.dgps`)
+``simulated`` (a DGP of :mod:`augsim.sources.dgps`)
     Fresh training replicates; one large test set shared by every replicate; exact population
     metrics of linear scores and a Bayes reference (the metrics of the true log-likelihood ratio).
 ``finite`` (a real data set)
@@ -38,7 +38,7 @@ def metric_sources(*, exact_model: bool, has_population: bool) -> tuple[str, ...
     """The sources of the metrics of one fit, the most precise last.
 
     Every fit is scored on test rows (``empirical``); a model with exact population metrics
-    (:attr:`augsim.models.LogisticModel.exact_population`) on a source with a population is
+    (:attr:`augsim.models.logistic.LogisticModel.exact_population`) on a source with a population is
     also scored exactly (``population``), and that is the number figures and claims show.
     """
     if exact_model and has_population:

@@ -1,6 +1,6 @@
 """Training replicates and test sets drawn from a simulated data source (a DGP).
 
-Every random stream is keyed by the replicate's own index (see :mod:`augsim.seeds`), so a
+Every random stream is keyed by the replicate's own index (see :mod:`augsim.study.seeds`), so a
 replicate's rows do not depend on how replicates are grouped into chunks, and the same
 replicate's training data is identical for every method.
 """

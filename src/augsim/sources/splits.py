@@ -74,7 +74,7 @@ def split_replicates(
     """The training and test parts of the splits ``replicate_ids``, each standardised on itself.
 
     Returns ``train`` with ``X`` (R, n_train, d), ``y`` (n_train,) and ``replicate`` (R,) int64,
-    the layout of :func:`augsim.simulate.simulate_training`, and ``test`` with ``X``
+    the layout of :func:`augsim.sources.simulate.simulate_training`, and ``test`` with ``X``
     (R, n_test, d), ``y`` (n_test,) and ``replicate`` (R,). Each split's StandardScaler is
     fitted on its training part only; a column constant there keeps scale 1 (no NaN).
     """

@@ -2,10 +2,11 @@
 
 Every fit is scored on test rows reweighted to each evaluation prevalence (``empirical``). A
 model that declares exact population metrics (``exact_population``), fitted on a source with a
-population, is also scored exactly (``population``, see :func:`augsim.sources.metric_sources`).
+population, is also scored exactly (``population``, see
+:func:`augsim.sources.kinds.metric_sources`).
 Regret is the Bayes reference minus the value, where the source has a Bayes reference.
 
-The calibration metrics of the score read as log-odds (:mod:`augsim.calibration`) come from
+The calibration metrics of the score read as log-odds (:mod:`augsim.metrics.calibration`) come from
 the shown source only (the most precise), both as fitted and with the intercept corrected for
 the fit's minority share (the prior-shift correction, ``*_corrected``); they have no Bayes
 reference, so no regret.

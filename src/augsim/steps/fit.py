@@ -1,6 +1,6 @@
 """Fitting a score model per (replicate, gamma) of one chunk, for one method.
 
-A method's role (:mod:`augsim.methods`) says what it fits on at one gamma, with
+A method's role (:mod:`augsim.study.methods`) says what it fits on at one gamma, with
 ``m(gamma) = round(gamma * (n0 - n1))``:
 
 - unaugmented: the training replicate as drawn (fitted once, at gamma 0);

@@ -4,7 +4,7 @@ A *method* is one way to fit on a training replicate: ``raw`` (the data as drawn
 (minority weight raised, no new rows) or a generator instance of the config (synthetic minority
 rows). Figures and claims never look for a method by its config key: they ask for a role, so a
 generator may be given any key. Each generator class declares its role (``role`` in
-:mod:`augsim.generators`); ``raw`` and ``reweight`` are built in and their names reserved.
+:mod:`augsim.generators.interface`); ``raw`` and ``reweight`` are built in and their names reserved.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def method_gammas(role: Role | str, gammas: Sequence[float]) -> list[float]:
 
     At gamma 0 every other method adds no row and no weight: its fit *is* the unaugmented fit
     (bit for bit), so it is not fitted again; the tables take the unaugmented fit's rows there
-    (:func:`augsim.tables.with_gamma_zero`).
+    (:func:`augsim.steps.aggregate.with_gamma_zero`).
     """
     if Role(role) == Role.UNAUGMENTED:
         return [0.0]

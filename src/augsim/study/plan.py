@@ -24,6 +24,7 @@ from functools import cached_property
 
 from augsim.report.registry import SECTIONS, Item
 from augsim.sources.kinds import EMPIRICAL, FINITE, SIMULATED, SourceKind, metric_sources
+from augsim.study import catalogue
 from augsim.study import cells as study_cells
 from augsim.study.cells import Cell
 from augsim.study.design import (
@@ -33,7 +34,7 @@ from augsim.study.design import (
     synthetic_count,
     training_prevalence,
 )
-from augsim.study.methods import BUILT_IN, BUILT_IN_STYLES, RAW, draws_rows
+from augsim.study.methods import BUILT_IN, RAW, draws_rows
 from augsim.study.views import Selection, resolve
 
 #: replicates whose mean paired difference the test-set error is taken of (the first ones):
@@ -357,67 +358,11 @@ class Plan:
     @cached_property
     def catalogue(self) -> dict:
         """Roles, labels, styles and capabilities of the config's instances, for the report."""
-        return {"methods": self._methods(), "models": self._models(), "sources": self._sources()}
+        return catalogue.build(self)
 
     def catalogue_for(self, jobs: list[ReportJob]) -> dict:
-        """The catalogue cut to what ``jobs`` show (their views, the views of the tables they
-        read, the sources their options name): their params then change only when what they
-        show does."""
-        methods, models, sources = {RAW}, set(), set()
-        for job in jobs:
-            tables = [t for t in job.item.reads if t in SECTIONS["tables"]]
-            selections = [job.selection, *(self.report_job("table", t).selection for t in tables)]
-            for selection in filter(None, selections):
-                methods.update(selection.methods)
-                models.update(selection.models)
-                sources.update(selection.sources)
-            sources.update(job.options[key] for key in ("dgp", "control") if key in job.options)
-            if not job.item.view and "population" in job.item.reads:
-                sources.update(self.config["population"]["dgps"])
-        full = self.catalogue
-        return {
-            "methods": {k: v for k, v in full["methods"].items() if k in methods},
-            "models": {k: v for k, v in full["models"].items() if k in models},
-            "sources": {k: v for k, v in full["sources"].items() if k in sources},
-        }
-
-    def _methods(self) -> dict[str, dict]:
-        names = [spec["name"] for spec in self.config["generators"].values()]
-        methods = {key: {"role": str(role), "label": key} | BUILT_IN_STYLES[key]
-                   for key, role in BUILT_IN.items()}  # fmt: skip
-        for key, cls in self.generator_classes.items():
-            name = self.config["generators"][key]["name"]
-            # a second instance of one generator is told apart by its key
-            label = cls.label if names.count(name) == 1 else f"{key} ({cls.label})"
-            methods[key] = {"role": str(cls.role), "label": label, **cls.style()}
-        return methods
-
-    def _models(self) -> dict[str, dict]:
-        return {
-            key: {
-                "label": cls.label,
-                "flexibility": cls.flexibility,
-                "exact_population": cls.exact_population,
-            }
-            for key, cls in self.model_classes.items()
-        }
-
-    def _sources(self) -> dict[str, dict]:
-        sources = {}
-        for key, spec in self.config["dgps"].items():
-            sources[key] = {"kind": SIMULATED.name, "has_population": True, "name": spec["name"]}
-            sources[key]["params"] = dict(spec.get("params") or {})
-        for key, spec in self.datasets.items():
-            train0, train1, test0, test1 = self.split_sizes[key]
-            sources[key] = {
-                "kind": FINITE.name,
-                "has_population": False,
-                "name": spec["name"],
-                "imbalance_ratio": (train0 + test0) / (train1 + test1),
-                "n_train": train0 + train1,
-                "n_test": test0 + test1,
-            }
-        return sources
+        """The catalogue cut to what ``jobs`` show (:func:`augsim.study.catalogue.cut`)."""
+        return catalogue.cut(self, jobs)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,80 @@
+"""The catalogue: what the report needs to know of the config's instances, read off their
+classes. Each method's role, label and style (colour, marker), each model's label and
+capabilities, each source's kind and description; and its cut to what one report job shows, so
+that a job's params change only when what it shows does.
+"""
+
+from __future__ import annotations
+
+from augsim.report.registry import SECTIONS
+from augsim.sources.kinds import FINITE, SIMULATED
+from augsim.study.methods import BUILT_IN, BUILT_IN_STYLES, RAW
+
+
+def build(plan) -> dict:
+    """The catalogue of a plan's config (:class:`augsim.study.plan.Plan`)."""
+    return {"methods": _methods(plan), "models": _models(plan), "sources": _sources(plan)}
+
+
+def cut(plan, jobs) -> dict:
+    """The catalogue cut to what ``jobs`` show (their views, the views of the tables they
+    read, the sources their options name): their params then change only when what they
+    show does."""
+    methods, models, sources = {RAW}, set(), set()
+    for job in jobs:
+        tables = [t for t in job.item.reads if t in SECTIONS["tables"]]
+        selections = [job.selection, *(plan.report_job("table", t).selection for t in tables)]
+        for selection in filter(None, selections):
+            methods.update(selection.methods)
+            models.update(selection.models)
+            sources.update(selection.sources)
+        sources.update(job.options[key] for key in ("dgp", "control") if key in job.options)
+        if not job.item.view and "population" in job.item.reads:
+            sources.update(plan.config["population"]["dgps"])
+    full = plan.catalogue
+    return {
+        "methods": {k: v for k, v in full["methods"].items() if k in methods},
+        "models": {k: v for k, v in full["models"].items() if k in models},
+        "sources": {k: v for k, v in full["sources"].items() if k in sources},
+    }
+
+
+def _methods(plan) -> dict[str, dict]:
+    names = [spec["name"] for spec in plan.config["generators"].values()]
+    methods = {key: {"role": str(role), "label": key} | BUILT_IN_STYLES[key]
+               for key, role in BUILT_IN.items()}  # fmt: skip
+    for key, cls in plan.generator_classes.items():
+        name = plan.config["generators"][key]["name"]
+        # a second instance of one generator is told apart by its key
+        label = cls.label if names.count(name) == 1 else f"{key} ({cls.label})"
+        methods[key] = {"role": str(cls.role), "label": label, **cls.style()}
+    return methods
+
+
+def _models(plan) -> dict[str, dict]:
+    return {
+        key: {
+            "label": cls.label,
+            "flexibility": cls.flexibility,
+            "exact_population": cls.exact_population,
+        }
+        for key, cls in plan.model_classes.items()
+    }
+
+
+def _sources(plan) -> dict[str, dict]:
+    sources = {}
+    for key, spec in plan.config["dgps"].items():
+        sources[key] = {"kind": SIMULATED.name, "has_population": True, "name": spec["name"]}
+        sources[key]["params"] = dict(spec.get("params") or {})
+    for key, spec in plan.datasets.items():
+        train0, train1, test0, test1 = plan.split_sizes[key]
+        sources[key] = {
+            "kind": FINITE.name,
+            "has_population": False,
+            "name": spec["name"],
+            "imbalance_ratio": (train0 + test0) / (train1 + test1),
+            "n_train": train0 + train1,
+            "n_test": test0 + test1,
+        }
+    return sources
