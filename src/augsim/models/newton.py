@@ -81,6 +81,8 @@ class _Problem(NewtonProblem[_Point, _Step, _Solution]):
         return _Step(delta, delta @ self.Zt), decrement
 
     def move(self, point: _Point, step: _Step, t: float) -> _Point:
+        if t == 1.0:  # the usual case: spare a product over the n scores
+            return _evaluate(self, point.beta + step.delta, point.eta + step.change)
         return _evaluate(self, point.beta + t * step.delta, point.eta + t * step.change)
 
     def slope(self, point: _Point, step: _Step) -> float:
@@ -94,7 +96,7 @@ class _Problem(NewtonProblem[_Point, _Step, _Solution]):
             return point.beta, point.eta
         return point.beta + step.delta, point.eta + step.change
 
-    def settled(self, step: _Step) -> bool:
+    def settled(self, point: _Point, step: _Step) -> bool:
         # On flat, nearly separable problems a small gap still allows large errors, so the
         # scores must also have settled. The last step then cannot increase the objective: along
         # it phi(t) = L(beta + t delta) has phi'(0) = -phi''(0) = -decrement, and phi'' grows at
