@@ -13,6 +13,11 @@ minus its work) and the rest: Snakemake building the DAG and scheduling, and cor
 the last jobs run. Peak memory is the largest ``max_rss`` of any job's ``benchmark:`` file: every
 compute rule and the aggregation have one; the local claims and plot rules do not.
 
+The scheduler's own cost: Snakemake runs inside a small wrapper that records the CPU time of the
+Snakemake process alone (its jobs are child processes, not counted), reported per job of the
+cold paper run. The no-op rerun and the dry run of the paper study are each reported as a ratio
+to Snakemake's no-op on a one-rule workflow, measured in the same run.
+
 Snakemake and its jobs run with Python's default of caching bytecode: where the environment turns
 it off (``PYTHONDONTWRITEBYTECODE``, set in some containers), every job would compile augsim's
 modules again, about 0.1 s each.
@@ -43,22 +48,48 @@ ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTEC
 WORK_LINE = re.compile(r"finished in (\d+\.\d+) s$")
 
 
-def run_snakemake(workdir: Path, configfile: str, cores: int, *args: str) -> dict[str, float]:
-    """Run the repository's workflow with ``workdir`` as working directory; wall seconds and the
-    CPU seconds of snakemake and every process it started."""
-    command = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir)]
-    command += ["--cores", str(cores), *args, "--configfile", str(REPO / configfile)]
+# Snakemake's command line inside a process that writes its own CPU time (without its children,
+# the jobs) to the file $SNAKEMAKE_SELF_CPU when it exits.
+SELF_CPU_WRAPPER = """
+import atexit, json, os, resource, sys
+def write_self_cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(os.environ["SNAKEMAKE_SELF_CPU"], "w") as handle:
+        json.dump({"user": usage.ru_utime, "system": usage.ru_stime}, handle)
+atexit.register(write_self_cpu)
+from snakemake.cli import main
+sys.argv = ["snakemake", *sys.argv[1:]]
+main()
+"""
+
+
+def run_snakemake(
+    workdir: Path, configfile: str | None, cores: int, *args: str, snakefile: Path | None = None
+) -> dict[str, float]:
+    """Run the repository's workflow (or ``snakefile``) with ``workdir`` as working directory;
+    wall seconds, the CPU seconds of snakemake and every process it started, and the CPU seconds
+    of the Snakemake process itself."""
+    snakefile = snakefile or REPO / "Snakefile"
+    command = [sys.executable, "-c", SELF_CPU_WRAPPER, "--snakefile", str(snakefile)]
+    command += ["--directory", str(workdir), "--cores", str(cores), *args]
+    if configfile is not None:
+        command += ["--configfile", str(REPO / configfile)]
+    self_cpu = workdir / ".self_cpu.json"
+    environment = ENVIRONMENT | {"SNAKEMAKE_SELF_CPU": str(self_cpu)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, env=ENVIRONMENT)
+    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, env=environment)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
+    own = json.loads(self_cpu.read_text())
+    self_cpu.unlink()
     return {
         "wall_s": wall,
         "user_s": after.ru_utime - before.ru_utime,
         "system_s": after.ru_stime - before.ru_stime,
+        "snakemake_cpu_s": own["user"] + own["system"],
         "output": result.stdout + result.stderr,
     }
 
@@ -110,6 +141,8 @@ def summarise(run: dict, results: Path, cores: int) -> dict:
         "wall_s": run["wall_s"],
         "user_s": run["user_s"],
         "system_s": run["system_s"],
+        "snakemake_cpu_s": run["snakemake_cpu_s"],
+        "snakemake_cpu_per_job_s": run["snakemake_cpu_s"] / len(work),
         "jobs": len(work),
         "timed_jobs": len(lifetimes),
         "work_s": total_work,
@@ -131,6 +164,10 @@ def print_study(name: str, summary: dict) -> None:
         f"\n{name}: {s['jobs']} jobs on {s['cores']} cores, wall {s['wall_s']:.1f} s "
         f"({s['wall_s'] / 60:.1f} min); CPU {s['user_s']:.0f} s user + {s['system_s']:.0f} s "
         f"system; peak job memory {s['peak_job_memory_mb']:.0f} MB ({s['peak_job']})"
+    )
+    print(
+        f"  Snakemake's own process: {s['snakemake_cpu_s']:.1f} CPU-s, "
+        f"{s['snakemake_cpu_per_job_s']:.3f} s per job"
     )
     print(
         f"  job work {s['work_s']:.0f} s of {s['cores']} x {s['wall_s']:.0f} s: overhead "
@@ -203,16 +240,52 @@ def job_start_floor(scratch: Path, jobs: int = 10) -> dict[str, float]:
     return floor
 
 
+ONE_RULE_SNAKEFILE = """
+rule all:
+    output:
+        "out.txt",
+    shell:
+        "touch {output}"
+"""
+
+
 def noop_reruns(workdir: Path, configfile: str, cores: int, repeats: int) -> dict:
-    """Median wall seconds of ``snakemake`` on a finished study (nothing to do)."""
-    walls = []
+    """Median wall seconds of ``snakemake`` on a finished study (nothing to do), of its dry
+    run from scratch, and of Snakemake's no-op on a one-rule workflow, interleaved so that the
+    machine's state is the same for all three."""
+    one_rule = workdir.parent / "one_rule"
+    one_rule.mkdir(exist_ok=True)
+    (one_rule / "Snakefile").write_text(ONE_RULE_SNAKEFILE)
+    run_snakemake(one_rule, None, 1, snakefile=one_rule / "Snakefile")
+    fresh = workdir.parent / "dry_run"
+    fresh.mkdir(exist_ok=True)
+    walls: dict[str, list[float]] = {"noop": [], "dry_run": [], "one_rule_noop": []}
     for _ in range(repeats):
-        run = run_snakemake(workdir, configfile, cores)
-        if "Nothing to be done" not in run["output"]:
-            raise RuntimeError(f"the rerun was not a no-op:\n{run['output'][-3000:]}")
-        walls.append(run["wall_s"])
-    print(f"  no-op rerun: median {statistics.median(walls):.2f} s over {repeats} runs")
-    return {"median_s": statistics.median(walls), "runs_s": walls}
+        for name, run in (
+            ("noop", lambda: run_snakemake(workdir, configfile, cores)),
+            ("dry_run", lambda: run_snakemake(fresh, configfile, cores, "--dry-run")),
+            ("one_rule_noop", lambda: run_snakemake(one_rule, None, 1,
+                                                    snakefile=one_rule / "Snakefile")),
+        ):  # fmt: skip
+            result = run()
+            if name != "dry_run" and "Nothing to be done" not in result["output"]:
+                raise RuntimeError(f"the rerun was not a no-op:\n{result['output'][-3000:]}")
+            walls[name].append(result["wall_s"])
+    medians = {name: statistics.median(values) for name, values in walls.items()}
+    base = medians["one_rule_noop"]
+    print(
+        f"  no-op rerun: median {medians['noop']:.2f} s, {medians['noop'] / base:.1f}x the "
+        f"one-rule workflow's no-op ({base:.2f} s); dry run from scratch {medians['dry_run']:.2f}"
+        f" s, {medians['dry_run'] / base:.1f}x (medians of {repeats})"
+    )
+    return {
+        "median_s": medians["noop"],
+        "dry_run_s": medians["dry_run"],
+        "one_rule_noop_s": base,
+        "noop_ratio": medians["noop"] / base,
+        "dry_run_ratio": medians["dry_run"] / base,
+        "runs_s": walls,
+    }
 
 
 def main() -> None:

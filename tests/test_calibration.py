@@ -15,7 +15,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss
 
 import augsim
-from augsim.metrics.calibration import CALIBRATION_NAMES, calibration_metrics_at, prior_shift
+from augsim.metrics.calibration import calibration_metrics_at, prior_shift
+from augsim.metrics.registry import CALIBRATION
 
 
 def _data(seed, n=3000, *, decimals=None, weighted=False):
@@ -67,7 +68,7 @@ def _fisher_stderr(y, s, intercept, slope):
 def test_losses_match_sklearn(decimals, weighted):
     y, s, w = _data(1, decimals=decimals, weighted=weighted)
     (got,) = calibration_metrics_at(y, s, [None], sample_weight=w)
-    assert list(got) == list(CALIBRATION_NAMES)
+    assert list(got) == list(CALIBRATION)
     p = expit(s)
     assert got["brier"] == pytest.approx(brier_score_loss(y, p, sample_weight=w), abs=1e-13)
     assert got["log_loss"] == pytest.approx(log_loss(y, p, sample_weight=w), abs=1e-13)
@@ -182,7 +183,7 @@ def test_integer_weights_act_as_replication():
     replicated = calibration_metrics_at(np.repeat(y, counts), np.repeat(s, counts), [None, 0.2])
     weighted = calibration_metrics_at(y, s, [None, 0.2], sample_weight=counts)
     for got, want in zip(replicated, weighted, strict=True):
-        for name in CALIBRATION_NAMES:
+        for name in CALIBRATION:
             assert got[name] == pytest.approx(want[name], abs=1e-10), name
 
 
@@ -192,7 +193,7 @@ def test_zero_weight_rows_change_nothing():
     got = calibration_metrics_at(y, s, [None, 0.4], sample_weight=w)
     want = calibration_metrics_at(y[keep], s[keep], [None, 0.4], sample_weight=w[keep])
     for a, b in zip(got, want, strict=True):
-        for name in CALIBRATION_NAMES:
+        for name in CALIBRATION:
             assert a[name] == pytest.approx(b[name], abs=1e-12), name
 
 
@@ -256,7 +257,7 @@ def test_one_class_gives_nan_and_warns(y_true, sample_weight):
         got = calibration_metrics_at(y_true, scores, [None, 0.5], sample_weight=sample_weight)
     assert len(got) == 2
     for values in got:
-        assert list(values) == list(CALIBRATION_NAMES)
+        assert list(values) == list(CALIBRATION)
         assert all(math.isnan(value) for value in values.values())
 
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 import augsim
-from augsim.metrics.ranking import METRIC_NAMES, score_metrics
+from augsim.metrics.ranking import score_metrics
+from augsim.metrics.registry import RANKING
 
 TOL = 1e-12
 
@@ -67,8 +68,8 @@ def _tied_data(seed, n=400, weighted=False):
 
 
 def _assert_close(got, want, tol=TOL):
-    assert list(got) == list(METRIC_NAMES)
-    for name in METRIC_NAMES:
+    assert list(got) == list(RANKING)
+    for name in RANKING:
         assert got[name] == pytest.approx(want[name], rel=0, abs=tol), name
 
 
@@ -144,7 +145,7 @@ def test_weights_act_as_replication():
 
 def test_perfect_and_reversed_ranking():
     y, s = np.array([0, 0, 1, 1]), np.array([1.0, 2.0, 3.0, 4.0])
-    assert score_metrics(y, s) == dict.fromkeys(METRIC_NAMES, 1.0)
+    assert score_metrics(y, s) == dict.fromkeys(RANKING, 1.0)
     reversed_ = score_metrics(y, -s)
     assert reversed_["auroc"] == 0.0
     assert reversed_["best_balanced_accuracy"] == 0.5
@@ -251,7 +252,7 @@ def _samples(draw, weighted=False):
 def test_property_bounds(data, prevalence):
     y, s, w = data
     got = score_metrics(y, s, sample_weight=w, prevalence=prevalence)
-    assert all(0.0 <= got[name] <= 1.0 for name in METRIC_NAMES)
+    assert all(0.0 <= got[name] <= 1.0 for name in RANKING)
     assert got["best_balanced_accuracy"] >= 0.5
     assert got["best_f1"] > 0.0  # predicting everything positive has TP > 0
 
@@ -347,7 +348,7 @@ def test_bad_input_raises(kwargs, match):
 def test_one_class_gives_nan_and_warns(y_true, sample_weight):
     with pytest.warns(UserWarning, match="both classes"):
         got = score_metrics(y_true, _S, sample_weight=sample_weight, prevalence=0.5)
-    assert list(got) == list(METRIC_NAMES)
+    assert list(got) == list(RANKING)
     assert all(math.isnan(value) for value in got.values())
 
 

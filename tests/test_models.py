@@ -1,6 +1,8 @@
-"""Tests of augsim.models: agreement with scikit-learn, weights, separable data, errors."""
+"""Tests of augsim.models: agreement with scikit-learn, weights, separable data, errors; the
+damped Newton driver, on problems with a known minimum and as the driver of every Newton loop."""
 
 import logging
+import math
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,6 +12,8 @@ import pytest
 from numpy.typing import NDArray
 from scipy.special import expit
 
+from augsim.models import damped_newton
+from augsim.models.damped_newton import NewtonProblem
 from augsim.models.logistic import LogisticModel, quadratic_features
 from augsim.models.registry import MODELS, make_model, model_class
 
@@ -282,3 +286,113 @@ def test_decision_function_checks_fit_and_width() -> None:
     model = make_model("logistic_quadratic").fit(X, y)
     with pytest.raises(ValueError, match="X has 2 features but the model was fitted on 3"):
         model.decision_function(X[:, :2])
+
+
+class Convex1D(NewtonProblem[float, float, float]):
+    """A strictly convex function of one variable from its derivatives; records every point
+    the driver evaluates and every step fraction it tries."""
+
+    def __init__(self, f, df, d2f, *, settled_below: float = math.inf) -> None:
+        self.f, self.df, self.d2f, self.settled_below = f, df, d2f, settled_below
+        self.points: list[float] = []
+        self.fractions: list[float] = []
+
+    def newton_step(self, x: float) -> tuple[float, float]:
+        g, h = self.df(x), self.d2f(x)
+        return -g / h, g * g / h
+
+    def move(self, x: float, step: float, t: float) -> float:
+        self.points.append(x + t * step)
+        self.fractions.append(t)
+        return x + t * step
+
+    def slope(self, x: float, step: float) -> float:
+        return self.df(x) * step
+
+    def value(self, x: float) -> float:
+        return self.f(x)
+
+    def finish(self, x: float, step: float | None) -> float:
+        return x if step is None else x + step
+
+    def settled(self, x: float, step: float) -> bool:
+        return abs(step) < self.settled_below
+
+
+def exponentials() -> Convex1D:
+    """f(x) = e^x + e^(-2x), minimum at log(2) / 3."""
+    return Convex1D(
+        lambda x: math.exp(x) + math.exp(-2 * x),
+        lambda x: math.exp(x) - 2 * math.exp(-2 * x),
+        lambda x: math.exp(x) + 4 * math.exp(-2 * x),
+    )
+
+
+def test_driver_finds_a_known_minimum_and_takes_the_last_full_step() -> None:
+    problem, best = exponentials(), math.log(2) / 3
+    result = damped_newton.damped_newton(problem, 3.0, tol=1e-6, scale=1.0, max_iter=50)
+    assert result.converged and result.n_iter == len(problem.points) + 1
+    assert problem.fractions == [1.0] * len(problem.points)  # from here Newton needs no damping
+    last = problem.points[-1]  # where the rule stopped: half the squared decrement <= 1e-6
+    assert result.decrement / 2 <= 1e-6 and abs(last - best) > 1e-5
+    # the solution is that point moved by its full Newton step, which squares the error
+    assert result.solution == problem.finish(last, problem.newton_step(last)[0])
+    assert abs(result.solution - best) < (last - best) ** 2
+    tight = damped_newton.damped_newton(exponentials(), 3.0, tol=1e-20, scale=1.0, max_iter=50)
+    assert tight.converged and tight.solution == pytest.approx(best, abs=4 * math.ulp(best))
+
+
+def test_driver_damps_steps_that_overshoot() -> None:
+    """sqrt(1 + x^2): from |x| > 1 the full Newton step -x (1 + x^2) overshoots."""
+    problem = Convex1D(
+        lambda x: math.sqrt(1 + x * x),
+        lambda x: x / math.sqrt(1 + x * x),
+        lambda x: (1 + x * x) ** -1.5,
+    )
+    result = damped_newton.damped_newton(problem, 5.0, tol=1e-20, scale=1.0, max_iter=100)
+    assert result.converged and abs(result.solution) < 1e-15
+    assert min(problem.fractions) < 1.0  # backtracked
+
+
+def test_driver_stops_when_the_decrement_stalls_at_the_floor() -> None:
+    """1 + x^2 / 2 with a gradient that rounding keeps 1e-9 away from zero: the tolerance is out
+    of reach, the stall is not."""
+    problem = Convex1D(lambda x: 1 + x * x / 2, lambda x: x + math.copysign(1e-9, x), lambda x: 1.0)
+    result = damped_newton.damped_newton(problem, 1.0, tol=1e-300, scale=1.0, max_iter=100)
+    assert result.converged and result.n_iter < 10
+    assert 0 < result.decrement / 2 <= damped_newton.ROUNDOFF  # stopped by the stall, not by tol
+    assert abs(result.solution) <= 1e-9
+
+
+def test_driver_stops_only_on_a_settled_step_and_reports_max_iter() -> None:
+    problem = exponentials()
+    problem.settled_below = 1e-12  # the gap test alone would stop at once
+    result = damped_newton.damped_newton(problem, 0.5, tol=1.0, scale=1.0, max_iter=50)
+    assert result.converged and result.n_iter > 1
+    assert abs(problem.points[-1] - math.log(2) / 3) < 1e-11
+    problem = exponentials()
+    result = damped_newton.damped_newton(problem, 3.0, tol=1e-6, scale=1.0, max_iter=2)
+    assert not result.converged and result.n_iter == 2
+    assert result.solution == problem.points[-1]  # no last step without convergence
+
+
+def test_every_newton_loop_goes_through_the_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    from augsim.models import newton
+    from augsim.population import calibration, projection
+    from augsim.sources.dgps import make_dgp
+
+    problems = []
+
+    def spy(problem, start, **options):
+        problems.append(type(problem))
+        return damped_newton.damped_newton(problem, start, **options)
+
+    for module in (newton, projection, calibration):
+        monkeypatch.setattr(module, "damped_newton", spy)
+    X, y = gaussian_data(15, 2, n0=300, n1=30)
+    make_model("logistic").fit(X, y)
+    dgp = make_dgp("gaussian_shared", dim=2, shift=1.5)
+    intercept, coef = projection.projection(dgp, minority_weight=0.3)
+    calibration.linear_calibration_at(dgp, coef, intercept, [0.2])
+    assert problems == [newton._Problem, projection._Projection, calibration._Recalibration]
+    assert all(issubclass(kind, NewtonProblem) for kind in problems)

@@ -1,4 +1,5 @@
 # Config validation, the plan, wildcard constraints, paths and input functions. No rules.
+import functools
 import os
 import re
 
@@ -66,7 +67,12 @@ def code(script, implementations=None):
 
 
 def module_files(*modules):
-    return [_module_file(module) for module in sorted(set(modules))]
+    return list(_module_files(frozenset(modules)))
+
+
+@functools.cache
+def _module_files(modules):
+    return tuple(_module_file(module) for module in sorted(modules))
 
 
 def _module_file(module):

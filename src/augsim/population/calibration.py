@@ -184,7 +184,8 @@ class _Recalibration(NewtonProblem[_RiskPoint, np.ndarray, np.ndarray]):
         return step, -float(point.grad @ step)
 
     def move(self, point: _RiskPoint, step: np.ndarray, t: float) -> _RiskPoint:
-        return _recalibration_point(self.laws, self.pi, point.theta + t * step, point.rule)
+        theta = point.theta + step if t == 1.0 else point.theta + t * step
+        return _recalibration_point(self.laws, self.pi, theta, point.rule)
 
     def slope(self, point: _RiskPoint, step: np.ndarray) -> float:
         return float(point.grad @ step)
@@ -227,8 +228,8 @@ def _recalibration_newton(laws: _CentredLaws, pi: float, rule: _Rule) -> tuple[f
             f"recalibration: Newton did not converge, decrement {result.decrement:.1e}"
         )
     logger.debug("recalibration: %d Newton steps, decrement %.1e", result.n_iter, result.decrement)
-    alpha, unit_slope = result.solution
-    return float(alpha), float(unit_slope)
+    theta = result.solution
+    return float(theta[0]), float(theta[1])
 
 
 def _recalibration_point(
