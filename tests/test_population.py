@@ -13,7 +13,7 @@ import pytest
 from scipy import integrate, optimize, special, stats
 
 from augsim.metrics.ranking import score_metrics
-from augsim.metrics.registry import RANKING as METRIC_NAMES
+from augsim.metrics.registry import RANKING
 from augsim.population.bayes import _numeric_bayes_metrics, bayes_metrics
 from augsim.population.linear import linear_metrics
 from augsim.population.projection import (
@@ -76,12 +76,12 @@ def _mc_metrics(y, scores, prevalence):
     split = [np.array_split(np.flatnonzero(y == label), N_BATCHES) for label in (0, 1)]
     per_batch = np.array(
         [
-            [score_metrics(y[rows], scores[rows], prevalence=prevalence)[k] for k in METRIC_NAMES]
+            [score_metrics(y[rows], scores[rows], prevalence=prevalence)[k] for k in RANKING]
             for rows in map(np.concatenate, zip(*split, strict=True))
         ]
     )
     stderr = per_batch.std(axis=0, ddof=1) / np.sqrt(N_BATCHES)
-    return full, dict(zip(METRIC_NAMES, stderr, strict=True))
+    return full, dict(zip(RANKING, stderr, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_linear_metrics_match_monte_carlo(samples, name, prevalence):
     dgp, X, y = samples[name]
     exact = linear_metrics(dgp, COEF, -0.7, prevalence=prevalence)
     mc, stderr = _mc_metrics(y, X @ COEF - 0.7, prevalence)
-    for k in METRIC_NAMES:
+    for k in RANKING:
         assert abs(exact[k] - mc[k]) < 4 * stderr[k], (k, exact[k], mc[k], stderr[k])
 
 
@@ -165,7 +165,7 @@ def test_linear_metrics_match_slow_reference(name, prevalence):
     dgp = DGPS[name]()
     exact = linear_metrics(dgp, COEF, 0.3, prevalence=prevalence)
     reference = _reference_metrics(dgp, COEF, prevalence)
-    for k in METRIC_NAMES:
+    for k in RANKING:
         assert exact[k] == pytest.approx(reference[k], abs=1e-9), k
 
 
@@ -187,7 +187,7 @@ def test_linear_metrics_of_a_two_peaked_criterion():
         for prevalence in (0.05, 0.5):
             exact = linear_metrics(dgp, np.array(coef), 0.0, prevalence=prevalence)
             reference = _reference_metrics(dgp, np.array(coef), prevalence)
-            for k in METRIC_NAMES:
+            for k in RANKING:
                 assert exact[k] == pytest.approx(reference[k], abs=1e-9), (coef, k)
 
 
@@ -196,7 +196,7 @@ def test_linear_metrics_invariances():
     base = linear_metrics(dgp, COEF, 0.0, prevalence=0.1)
     for scale, shift in [(3.0, 5.0), (1e-200, 0.0), (1e200, -1e10)]:
         moved = linear_metrics(dgp, scale * COEF, shift, prevalence=0.1)
-        for k in METRIC_NAMES:
+        for k in RANKING:
             assert moved[k] == pytest.approx(base[k], abs=1e-13), (scale, k)
     flipped = linear_metrics(dgp, -COEF, 0.0, prevalence=0.1)
     assert flipped["auroc"] == pytest.approx(1 - base["auroc"], abs=1e-14)
@@ -268,7 +268,7 @@ def test_numeric_bayes_method_on_a_linear_dgp(prevalence):
     dgp = _shared()
     exact = bayes_metrics(dgp, prevalence=prevalence)
     estimate, stderr = _numeric_bayes_metrics(dgp, prevalence=prevalence)
-    for k in METRIC_NAMES:
+    for k in RANKING:
         assert abs(estimate[k] - exact[k]) < 1e-4, (k, estimate[k], exact[k])
         assert stderr[k] < 1e-4
 
@@ -283,7 +283,7 @@ def test_numeric_bayes_method_on_well_specified_hetero():
     assert exact["auroc"] == pytest.approx(special.ndtr(1.0), abs=1e-10)
     assert exact["best_balanced_accuracy"] == pytest.approx(special.ndtr(np.sqrt(0.5)), abs=1e-10)
     estimate, _ = _numeric_bayes_metrics(dgp, prevalence=0.1, n_points=2**16)
-    for k in METRIC_NAMES:
+    for k in RANKING:
         assert abs(estimate[k] - exact[k]) < 1e-4, k
 
 
@@ -349,7 +349,7 @@ def test_numeric_bayes_metrics_match_a_quadrature_reference(numeric_bayes):
     """On a non-linear DGP, against nested quadrature: the numeric method's error < 1e-4."""
     estimate, _ = numeric_bayes["minority_mixture"]
     reference = _mixture_bayes_reference(0.05)
-    for k in METRIC_NAMES:
+    for k in RANKING:
         assert abs(estimate[k] - reference[k]) < 1e-4, (k, estimate[k], reference[k])
 
 
@@ -359,7 +359,7 @@ def test_numeric_bayes_metrics_match_monte_carlo(samples, numeric_bayes, name):
     dgp, X, y = samples[name]
     estimate, _ = numeric_bayes[name]
     mc, stderr = _mc_metrics(y, dgp.log_likelihood_ratio(X), 0.05)
-    for k in METRIC_NAMES:
+    for k in RANKING:
         assert abs(estimate[k] - mc[k]) < 4 * stderr[k] + 1e-4, (k, estimate[k], mc[k])
 
 
@@ -373,7 +373,7 @@ def test_bayes_metrics_dominate_linear_scores(numeric_bayes, name):
     coefs = [COEF] + [projection(dgp, minority_weight=w)[1] for w in WEIGHTS]
     for coef in coefs:
         linear = linear_metrics(dgp, coef, 0.0, prevalence=0.05)
-        for k in METRIC_NAMES:
+        for k in RANKING:
             assert linear[k] < bayes[k] + 1e-4, k
         assert linear["auroc"] < bayes["auroc"] - 1e-3  # misspecified: a real gap
 
@@ -403,7 +403,7 @@ def test_projection_direction_and_metrics_are_flat_when_well_specified(factory):
         cosine = row["coef"] @ llr_coef / np.linalg.norm(row["coef"]) / np.linalg.norm(llr_coef)
         assert cosine > 1 - 1e-8
     bayes = bayes_metrics(dgp, prevalence=0.05)
-    for k in METRIC_NAMES:
+    for k in RANKING:
         values = [row[k] for row in rows]
         assert max(values) - min(values) < 1e-8, k
         assert values[0] == pytest.approx(bayes[k], abs=1e-10)
@@ -486,9 +486,7 @@ def test_projection_curve_rows():
         intercept, coef = projection(dgp, minority_weight=row["minority_weight"])
         assert row["intercept"] == intercept
         np.testing.assert_array_equal(row["coef"], coef)
-        assert {k: row[k] for k in METRIC_NAMES} == linear_metrics(
-            dgp, coef, intercept, prevalence=0.2
-        )
+        assert {k: row[k] for k in RANKING} == linear_metrics(dgp, coef, intercept, prevalence=0.2)
 
 
 def test_risk_gradient_and_hessian_match_finite_differences():
@@ -602,14 +600,14 @@ def _mc_calibration(y, scores, prevalence):
 @pytest.mark.parametrize("prevalence", [0.05, 0.5])
 @pytest.mark.parametrize("name", ["gaussian_hetero", "minority_mixture"])
 def test_linear_calibration_matches_monte_carlo(calibration_samples, name, prevalence):
-    from augsim.metrics.registry import CALIBRATION as CALIBRATION_NAMES
+    from augsim.metrics.registry import CALIBRATION
     from augsim.population.calibration import linear_calibration_at
 
     dgp, projected, y = calibration_samples[name]
     intercept = -0.7
     (exact,) = linear_calibration_at(dgp, COEF, intercept, [prevalence])
     mc, stderr = _mc_calibration(y, projected + intercept, prevalence)
-    for k in CALIBRATION_NAMES:
+    for k in CALIBRATION:
         assert abs(exact[k] - mc[k]) < 4 * stderr[k], (k, exact[k], mc[k], stderr[k])
     assert abs(exact["calibration_slope"] - 1) > 0.02  # misspecified: not trivially calibrated
 
