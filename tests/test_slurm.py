@@ -57,7 +57,7 @@ TARGETS = (
 )
 COMPUTE_RULES = {
     "simulate_data", "simulate_test_set", "compute_bayes", "augment_data", "fit_models",
-    "evaluate_models", "population_curves",
+    "evaluate_models", "compute_population_curves",
 }  # fmt: skip
 # Every Slurm job starts Snakemake twice (sbatch, then srun), 6-10 s on 2 cores: the CI study's
 # 63 compute jobs alone took 6.5 minutes. So the test puts the compute rules in one group: each

@@ -212,3 +212,32 @@ def test_error_fits(wildcards):
         fit_path(wildcards.source, wildcards.n, wildcards.model, method, 0)
         for method in test_error_methods(wildcards)
     ]
+
+
+# The report's rules (report.smk) are generated from its registry: these give each one its inputs,
+# code and params.
+def report_input(job):
+    """The tables a report job reads, by name."""
+    paths = {}
+    for table in job.item.reads:
+        paths[table] = ALL_TEST_ERRORS if table == "test_errors" else table_path(table)
+    return paths
+
+
+def report_code(script, jobs):
+    """The code inputs of a report rule: its script's modules and those of its functions."""
+    modules = [job.item.module for job in jobs]
+    modules += [job.item.markdown.split(":")[0] for job in jobs if job.item.markdown]
+    static = codedeps.script_modules(f"{SCRIPTS}/{script}.py")
+    return module_files(*static, *codedeps.modules_of(modules))
+
+
+def report_params(job):
+    """What a report job's script needs: its function, tables, selection, options, catalogue."""
+    return {
+        "function": job.item.function,
+        "reads": list(job.item.reads),
+        "selection": None if job.selection is None else job.selection.to_params(),
+        "options": job.options,
+        "catalogue": PLAN.catalogue_for([job]),
+    }
