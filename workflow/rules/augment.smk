@@ -1,7 +1,6 @@
 rule augment_data:
     input:
         train=train_path("{source}", "{n}", "{chunk}"),
-        code=code("augment_data", generator_modules),
     output:
         synthetic_path("{source}", "{n}", "{generator}", "{chunk}"),
     log:
@@ -15,6 +14,7 @@ rule augment_data:
         mem_mb=1000,
         runtime=10,
     params:
+        code=code("augment_data", generator_modules),
         dgp=source_spec,
         generator=lambda wildcards: config["generators"][wildcards.generator],
         m_max=lambda wildcards: PLAN.augmentations[

@@ -1,10 +1,10 @@
 # Config validation, the plan, wildcard constraints, paths and input functions. No rules.
-import functools
 import os
 import re
 
-from augsim.generators.registry import generator_module
-from augsim.models.registry import model_module
+from augsim.generators import plugin
+from augsim.generators.registry import entry_modules as generator_entry_modules
+from augsim.models.registry import entry_modules as model_entry_modules
 from augsim.study.validation import validate_config
 from augsim.workflow import codedeps, runtime
 from snakemake.exceptions import WorkflowError
@@ -49,50 +49,52 @@ wildcard_constraints:
 
 
 def code(script, implementations=None):
-    """The augsim modules a rule script imports, transitively, as input files.
+    """The digest of the augsim modules a script runs, transitively, as a param, so that an
+    edited module reruns the jobs that run it (Snakemake tracks the script, not its imports).
 
-    Snakemake tracks a rule's script but not what it imports: listing the modules reruns a
-    job when one of them changes (by content: a touched file with the same content reruns
-    nothing). The files are those of the augsim that runs, relative to the working directory
-    when they are inside it. ``implementations(wildcards)`` names the modules a job loads
-    through a registry (its generator's, model's or figure's): those and their imports are
-    added per job, so an edit of one model reruns only that model's jobs.
+    A touched or checked-out file with the same content changes nothing. The modules are those
+    of the augsim that runs. ``implementations(wildcards)`` gives the modules (and the user's
+    plug-in files) a job loads through a registry, its generator's or model's: their digest is
+    the job's own, so an edit of one model reruns only that model's jobs.
     """
     static = codedeps.script_modules(f"{SCRIPTS}/{script}.py")
     if implementations is None:
-        return module_files(*static)
-    return lambda wildcards: module_files(
-        *static, *codedeps.modules_of(implementations(wildcards))
-    )
+        return codedeps.digest(static)
+    return lambda wildcards: implementation_digest(static, implementations(wildcards))
 
 
-def module_files(*modules):
-    return list(_module_files(frozenset(modules)))
-
-
-@functools.cache
-def _module_files(modules):
-    return tuple(_module_file(module) for module in sorted(modules))
-
-
-def _module_file(module):
-    path = os.path.abspath(codedeps.module_path(module))
-    inside = not os.path.relpath(path).startswith(os.pardir)
-    return os.path.relpath(path) if inside else path
+def implementation_digest(static, implementations):
+    modules = [name for name in implementations if not name.endswith(".py")]
+    files = [name for name in implementations if name.endswith(".py")]
+    return codedeps.digest([*static, *codedeps.modules_of(modules)], files)
 
 
 def generator_modules(wildcards):
-    return [generator_module(config["generators"][wildcards.generator]["name"])]
+    spec = config["generators"][wildcards.generator]
+    return [*generator_entry_modules(spec), *plugin_files(spec)]
 
 
 def model_modules(wildcards):
-    return [model_module(config["models"][wildcards.model]["name"])]
+    spec = config["models"][wildcards.model]
+    return [*model_entry_modules(spec), *plugin_files(spec)]
 
 
 def limit_modules(wildcards):
-    return [
-        generator_module(spec["name"]) for spec in PLAN.population_generators.values()
-    ]
+    specs = PLAN.population_generators.values()
+    return [name for spec in specs for name in generator_entry_modules(spec)]
+
+
+def plugin_files(spec):
+    """The user's file of a generator or model given as ``file.py:ClassName`` (part of its
+    jobs' code digest, so that an edit of it reruns them), or none."""
+    path = plugin.source_file(spec.get("class", ""))
+    return [] if path is None else [str(path)]
+
+
+def dataset_file(wildcards):
+    """A data set's file, where it is a user's file: an input of its split jobs."""
+    spec = PLAN.datasets[wildcards.source]
+    return [spec["file"]] if "file" in spec else []
 
 
 def train_path(source, n, chunk):
@@ -225,11 +227,11 @@ def report_input(job):
 
 
 def report_code(script, jobs):
-    """The code inputs of a report rule: its script's modules and those of its functions."""
+    """The code digest of a report rule: its script's modules and those of its functions."""
     modules = [job.item.module for job in jobs]
     modules += [job.item.markdown.split(":")[0] for job in jobs if job.item.markdown]
     static = codedeps.script_modules(f"{SCRIPTS}/{script}.py")
-    return module_files(*static, *codedeps.modules_of(modules))
+    return codedeps.digest([*static, *codedeps.modules_of(modules)])
 
 
 def report_params(job):

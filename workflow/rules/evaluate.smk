@@ -3,7 +3,6 @@ rule evaluate_models:
         fits=fit_path("{source}", "{n}", "{model}", "{method}", "{chunk}"),
         test=test_input,
         bayes=bayes_input,
-        code=code("evaluate_models", model_modules),
     output:
         metrics_path("{source}", "{n}", "{model}", "{method}", "{chunk}"),
     log:
@@ -17,6 +16,7 @@ rule evaluate_models:
         mem_mb=1000,
         runtime=20,
     params:
+        code=code("evaluate_models", model_modules),
         population=population_spec,
         model=lambda wildcards: config["models"][wildcards.model],
         prevalences=lambda wildcards: PLAN.evaluation_prevalences(
@@ -34,7 +34,6 @@ rule estimate_test_error:
     input:
         fits=test_error_fits,
         test=test_input,
-        code=code("estimate_test_error", model_modules),
     output:
         test_error_path("{source}", "{n}", "{model}"),
     log:
@@ -48,6 +47,7 @@ rule estimate_test_error:
         mem_mb=2000,
         runtime=20,
     params:
+        code=code("estimate_test_error", model_modules),
         methods=test_error_methods,
         model=lambda wildcards: config["models"][wildcards.model],
         replicates=lambda wildcards: PLAN.test_error_replicates(

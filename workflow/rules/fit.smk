@@ -3,7 +3,6 @@ rule fit_models:
         train=train_path("{source}", "{n}", "{chunk}"),
         synthetic=synthetic_input,
         test=scored_test_input,
-        code=code("fit_models", model_modules),
     output:
         fit_path("{source}", "{n}", "{model}", "{method}", "{chunk}"),
     log:
@@ -17,6 +16,7 @@ rule fit_models:
         mem_mb=1000,
         runtime=20,
     params:
+        code=code("fit_models", model_modules),
         model=lambda wildcards: config["models"][wildcards.model],
         role=lambda wildcards: PLAN.roles[wildcards.method],
         gammas=lambda wildcards: list(cell(wildcards).gammas),

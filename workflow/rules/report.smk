@@ -13,7 +13,6 @@ for job in PLAN.report_jobs:
             f"tabulate_{job.item.name}"
         input:
             **report_input(job),
-            code=report_code("tabulate_table", [job]),
         output:
             csv=table_path(job.item.name),
             md=report(
@@ -28,6 +27,7 @@ for job in PLAN.report_jobs:
             ENV
         params:
             **report_params(job),
+            code=report_code("tabulate_table", [job]),
             markdown=job.item.markdown,
         script:
             "../../scripts/tabulate_table.py"
@@ -42,7 +42,6 @@ for job in PLAN.report_jobs:
             f"plot_{job.item.name}"
         input:
             **report_input(job),
-            code=report_code("plot_figure", [job]),
         output:
             pdf=report(
                 figure_paths(job.item.name)[0],
@@ -57,6 +56,7 @@ for job in PLAN.report_jobs:
             ENV
         params:
             **report_params(job),
+            code=report_code("plot_figure", [job]),
         script:
             "../../scripts/plot_figure.py"
 
@@ -67,7 +67,6 @@ CLAIM_JOBS = [job for job in PLAN.report_jobs if job.item.kind == "claim"]
 rule check_claims:
     input:
         **{name: path for job in CLAIM_JOBS for name, path in report_input(job).items()},
-        code=report_code("check_claims", CLAIM_JOBS),
     output:
         csv=f"{RESULTS}/claims.csv",
         md=report(
@@ -79,6 +78,7 @@ rule check_claims:
     conda:
         ENV
     params:
+        code=report_code("check_claims", CLAIM_JOBS),
         checks=[
             [
                 job.item.function,

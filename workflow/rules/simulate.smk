@@ -1,6 +1,4 @@
 rule simulate_data:
-    input:
-        code=code("simulate_data"),
     output:
         train_path("{source}", "{n}", "{chunk}"),
     log:
@@ -16,6 +14,7 @@ rule simulate_data:
         mem_mb=500,
         runtime=10,
     params:
+        code=code("simulate_data"),
         dgp=lambda wildcards: config["dgps"][wildcards.source],
         class_counts=lambda wildcards: PLAN.class_counts(wildcards.source, wildcards.n),
         seed=config["seed"],
@@ -25,8 +24,6 @@ rule simulate_data:
 
 
 rule simulate_test_set:
-    input:
-        code=code("simulate_test_set"),
     output:
         f"{RESULTS}/data/{{source}}/test.npz",
     log:
@@ -42,6 +39,7 @@ rule simulate_test_set:
         mem_mb=500,
         runtime=10,
     params:
+        code=code("simulate_test_set"),
         dgp=lambda wildcards: config["dgps"][wildcards.source],
         rows_per_class=config["test_rows_per_class"],
         seed=config["seed"],
@@ -50,8 +48,6 @@ rule simulate_test_set:
 
 
 rule compute_bayes:
-    input:
-        code=code("compute_bayes"),
     output:
         f"{RESULTS}/bayes/{{source}}.csv",
     log:
@@ -67,6 +63,7 @@ rule compute_bayes:
         mem_mb=1000,
         runtime=10,
     params:
+        code=code("compute_bayes"),
         dgp=lambda wildcards: config["dgps"][wildcards.source],
         prevalences=lambda wildcards: PLAN.bayes_prevalences[wildcards.source],
     script:
@@ -76,7 +73,7 @@ rule compute_bayes:
 # The training and test parts of the chunk's splits of a real data set.
 rule split_data:
     input:
-        code=code("split_data"),
+        data=dataset_file,
     output:
         train=train_path("{source}", "{n}", "{chunk}"),
         test=test_part_path("{source}", "{n}", "{chunk}"),
@@ -93,7 +90,8 @@ rule split_data:
         mem_mb=1000,
         runtime=10,
     params:
-        dataset=lambda wildcards: PLAN.datasets[wildcards.source]["name"],
+        code=code("split_data"),
+        dataset=lambda wildcards: PLAN.datasets[wildcards.source],
         test_fraction=config.get("datasets", {}).get("test_fraction"),
         seed=config["seed"],
         replicate_ids=replicate_ids,

@@ -44,20 +44,42 @@ def generator_class(name: str) -> type[MinorityGenerator]:
     return getattr(importlib.import_module(module), cls)
 
 
+def entry_class(spec: dict) -> type[MinorityGenerator]:
+    """The class of a config entry: a registered generator (``name``) or a sampler of the
+    user's named by import path (``class``, :mod:`augsim.generators.plugin`)."""
+    if "class" in spec:
+        from augsim.generators import plugin
+
+        return plugin.entry_class(spec)
+    return generator_class(spec["name"])
+
+
+def entry_modules(spec: dict) -> list[str]:
+    """The package modules a job of the entry's generator runs (its own, by import path)."""
+    if "class" in spec:
+        return ["augsim.generators.plugin"]
+    return [generator_module(spec["name"])]
+
+
 def make_generator(name: str, **params) -> MinorityGenerator:
     """Build the registered generator ``name`` with its keyword ``params``."""
-    try:
-        return generator_class(name)(**params)
-    except TypeError as err:  # missing or unexpected keyword
-        raise ValueError(f"generator {name!r}: {err}") from None
+    return _built(generator_class(name), name, params)
 
 
 def build_generator(spec: dict, dgp: GaussianMixtureDGP | None) -> MinorityGenerator:
     """The generator of a config entry; generators that sample the truth get the DGP."""
+    cls = entry_class(spec)
     params = dict(spec.get("params") or {})
-    if generator_class(spec["name"]).needs_dgp:
+    if cls.needs_dgp:
         params["dgp"] = dgp
-    return make_generator(spec["name"], **params)
+    return _built(cls, spec.get("name", spec.get("class")), params)
+
+
+def _built(cls: type, name: str, params: dict) -> MinorityGenerator:
+    try:
+        return cls(**params)
+    except TypeError as err:  # missing or unexpected keyword
+        raise ValueError(f"generator {name!r}: {err}") from None
 
 
 def _entry(name: str) -> str:

@@ -49,9 +49,15 @@ class FlexibleModel(ScoreModel):
     def __init__(self, **options: Any) -> None:
         self.options = dict(options)
         self.threads = 1
-        # the options are checked now, before any job: unknown names by the constructor, bad
-        # values by scikit-learn's own parameter check (which fit would run)
-        self._estimator(random_state=0)._validate_params()
+        self._validate()
+
+    def _validate(self) -> None:
+        """The options checked now, before any job: names against the estimator's
+        ``get_params()`` (by the registry), values by a fit on a few rows."""
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((60, 2))
+        y = np.repeat(np.array([0, 1]), [40, 20])
+        self.fit(X, y, rng=rng).decision_function(X[:5])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.options})"
@@ -86,7 +92,9 @@ class FlexibleModel(ScoreModel):
         X, y = np.asarray(X, dtype=float), np.asarray(y)
         with self._threads(), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            self.estimator_.fit(X, y, sample_weight=sample_weight)
+            # a classifier whose fit takes no weights is never reweighted (the config check)
+            weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+            self.estimator_.fit(X, y, **weights)
         for warning in caught:  # logged, not raised: one odd fit must not stop a chunk
             if not issubclass(warning.category, self._expected_warnings()):
                 logger.warning("%s: %s", self.name, warning.message)
@@ -174,7 +182,10 @@ class MultilayerPerceptron(FlexibleModel):
 
     def _estimator(self, *, random_state: int):
         if self.options.get("activation", "relu") != "relu":
-            raise ValueError("model 'mlp': the log-odds score is written for ReLU units")
+            raise ValueError(
+                f"activation = {self.options['activation']!r}: the MLP's log-odds score is "
+                "written for ReLU units; the only allowed value is 'relu' (the default)"
+            )
         return self._estimator_class()(random_state=random_state, **self.options)
 
     def _expected_warnings(self) -> tuple[type[Warning], ...]:

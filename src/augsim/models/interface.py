@@ -17,7 +17,7 @@ Declared on the class, read by the plan, the evaluation and the report: ``label`
 figures), ``flexibility`` (the figures' order, least flexible first) and two capabilities:
 ``exact_population`` (a linear score fitted by the logistic loss: exact population metrics and
 population curves) and ``stores_scores`` (no coefficients: each fit scores the test rows at once
-and keeps the scores).
+and keeps the scores), and whether ``fit`` takes ``sample_weight`` (reweighting needs it).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class ScoreModel:
     exact_population: ClassVar[bool] = False
     #: the study keeps each fit's test-set scores rather than its coefficients
     stores_scores: ClassVar[bool] = False
+    #: its ``fit`` takes ``sample_weight`` (reweighting needs it)
+    takes_sample_weight: ClassVar[bool] = True
     #: the threads a fit may use; the workflow sets it from the rule's ``threads:``
     threads: int = 1
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 
+from augsim.study.names import did_you_mean
+
 #: registry name -> "module:Class"
 MODELS: dict[str, str] = {
     "logistic": "augsim.models.logistic:LogisticModel",
@@ -31,23 +33,46 @@ def model_class(name: str) -> type:
     return getattr(importlib.import_module(module), cls)
 
 
+def entry_class(spec: dict) -> type:
+    """The class of a config entry: a registered model (``name``) or a classifier of the
+    user's named by import path (``class``, :mod:`augsim.models.plugin`)."""
+    if "class" in spec:
+        from augsim.models import plugin
+
+        return plugin.entry_class(spec)
+    return model_class(spec["name"])
+
+
+def entry_modules(spec: dict) -> list[str]:
+    """The package modules a job of the entry's model runs (its own, by import path)."""
+    if "class" in spec:
+        return ["augsim.models.plugin"]
+    return [model_module(spec["name"])]
+
+
 def make_model(name: str, **params: object):
     """Build the registered model ``name`` with keyword options ``params``; an option the model
     does not take names itself and the valid ones."""
-    cls = model_class(name)
+    return _built(model_class(name), name, params)
+
+
+def _built(cls: type, name: str, params: dict):
     valid = cls.valid_params()
     unknown = sorted(set(params) - set(valid))
     if unknown:
+        hint = did_you_mean(unknown[0], valid) if len(unknown) == 1 else ""
         raise ValueError(
-            f"unknown parameter(s) {unknown} for model {name!r}; valid: {', '.join(valid)}"
+            f"unknown parameter(s) {unknown} for model {name!r}; {hint + '; ' if hint else ''}"
+            f"valid: {', '.join(valid)}"
         )
     return cls(**params)
 
 
 def build_model(spec: dict, *, threads: int = 1):
-    """The (unfitted) score model of a config entry ``{"name": ..., "params": {...}}``, using
-    ``threads`` threads where it can use several."""
-    model = make_model(spec["name"], **(spec.get("params") or {}))
+    """The (unfitted) score model of a config entry (``{"name": ..., "params": {...}}`` or
+    ``{"class": ..., "params": {...}}``), using ``threads`` threads where it can use several."""
+    name = spec.get("name", spec.get("class"))
+    model = _built(entry_class(spec), name, dict(spec.get("params") or {}))
     model.threads = threads
     return model
 

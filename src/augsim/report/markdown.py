@@ -91,7 +91,8 @@ def real_data(table: pd.DataFrame, labels: dict[str, str]) -> str:
     """The real-data table (:func:`augsim.report.tables.real_data_gains`) as Markdown, one
     section per metric at the largest gamma: per data set (by imbalance ratio), raw's mean value
     and each method's gain over raw with its corrected 95% interval (``*`` where it excludes
-    0)."""
+    0); with several models, one row per data set and model."""
+    several = table["model"].nunique() > 1
     gains = table[table["method"] != RAW]
     gamma = float(gains["gamma"].max())
     methods = list(dict.fromkeys(gains["method"]))
@@ -107,15 +108,16 @@ def real_data(table: pd.DataFrame, labels: dict[str, str]) -> str:
             f"| data set | imbalance ratio | n train / test | raw | {header} |",
             "| --- | --- | --- | --- |" + " --- |" * len(methods),
         ]
-        for _, group in rows.groupby("dgp", sort=False):
+        for _, group in rows.groupby(["dgp", "model"], sort=False):
             first = group.iloc[0]
+            name = f"{first['dataset']} ({first['model']})" if several else first["dataset"]
             raw = group.loc[group["method"] == RAW, "value_mean"]
             cells = []
             for method in methods:
                 cell = group[(group["method"] == method) & (group["gamma"] == gamma)]
                 cells.append(_gain_text(cell.iloc[0]) if len(cell) else "")
             lines.append(
-                f"| {first['dataset']} | {first['imbalance_ratio']:.1f} | "
+                f"| {name} | {first['imbalance_ratio']:.1f} | "
                 f"{first['n']} / {first['n_test']} | "
                 f"{raw.iloc[0] if len(raw) else float('nan'):.4f} | {' | '.join(cells)} |"
             )

@@ -115,7 +115,7 @@ TABLES: dict[str, Item] = {
         ),
         Item(
             "real_data", "table", "augsim.report.tables:real_data_gains", ("replicates",),
-            Needs(data_sets=True, one_model=True), caption="real_data_table.rst",
+            Needs(data_sets=True), caption="real_data_table.rst",
             markdown="augsim.report.markdown:real_data",
         ),
     )

@@ -209,14 +209,29 @@ REAL_DATA_COLUMNS = [
 def real_data_gains(
     replicates: pd.DataFrame, *, selection: Selection, catalogue: Mapping
 ) -> pd.DataFrame:
-    """Per data set, method, gamma and metric of a selection over real data: the mean paired
-    difference from raw over the splits, its corrected resampled t interval (Nadeau and
+    """Per data set, model, method, gamma and metric of a selection over real data: the mean
+    paired difference from raw over the splits, its corrected resampled t interval (Nadeau and
     Bengio; :func:`augsim.statistics.corrected_interval`) and the naive t interval beside it,
     at the test parts' own prevalence. Raw's rows (gamma 0) carry its mean value; data sets
-    come in order of imbalance ratio. Every metric of the fits is kept, calibration included.
+    come in order of imbalance ratio, each with its models in the selection's order. Every
+    metric of the fits is kept, calibration included.
     """
-    model, info = selection.only("models"), catalogue["sources"]
+    info = catalogue["sources"]
     order = sorted(selection.sources, key=lambda key: info[key]["imbalance_ratio"])
+    tables = [
+        _real_data_gains(replicates, selection, catalogue, order, model)
+        for model in selection.models
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    table["order"] = table["dgp"].map({key: i for i, key in enumerate(order)})
+    return (
+        table.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+    )
+
+
+def _real_data_gains(replicates, selection, catalogue, order, model) -> pd.DataFrame:
+    """The real-data table of one model (:func:`real_data_gains`)."""
+    info = catalogue["sources"]
     rows = _real_data_rows(replicates, selection, order, model)
     paired = with_paired_difference(rows)
     out = []

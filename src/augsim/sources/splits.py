@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from augsim.study.design import training_labels
 from augsim.study.seeds import rng_for
@@ -63,7 +64,7 @@ def split_rows(
 
 
 def split_replicates(
-    X: np.ndarray,
+    X: np.ndarray | pd.DataFrame,
     y: np.ndarray,
     *,
     replicate_ids: Sequence[int],
@@ -76,11 +77,14 @@ def split_replicates(
     Returns ``train`` with ``X`` (R, n_train, d), ``y`` (n_train,) and ``replicate`` (R,) int64,
     the layout of :func:`augsim.sources.simulate.simulate_training`, and ``test`` with ``X``
     (R, n_test, d), ``y`` (n_test,) and ``replicate`` (R,). Each split's StandardScaler is
-    fitted on its training part only; a column constant there keeps scale 1 (no NaN).
+    fitted on its training part only; a column constant there keeps scale 1 (no NaN). A table
+    ``X`` (a user's data file) has its categorical columns one-hot encoded on each training part
+    first (:func:`encoded`).
     """
     from sklearn.preprocessing import StandardScaler  # here: the plan reads split_sizes only
 
-    X = np.asarray(X, dtype=np.float64)
+    table = X if isinstance(X, pd.DataFrame) else None
+    X = None if table is not None else np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     n0, n1, t0, t1 = split_sizes(
         int((y == 0).sum()), int((y == 1).sum()), test_fraction=test_fraction
@@ -90,12 +94,35 @@ def split_replicates(
         train, test = split_rows(
             y, seed=seed, dataset=dataset, split=rep, test_fraction=test_fraction
         )
-        scaler = StandardScaler().fit(X[train])
-        train_X.append(scaler.transform(X[train]))
-        test_X.append(scaler.transform(X[test]))
+        rows_train, rows_test = (
+            encoded(table, train, test) if table is not None else (X[train], X[test])
+        )
+        scaler = StandardScaler().fit(rows_train)
+        train_X.append(scaler.transform(rows_train))
+        test_X.append(scaler.transform(rows_test))
     replicate = np.asarray(replicate_ids, dtype=np.int64)
     log.debug("%s: splits %s, train %d + %d, test %d + %d", dataset, replicate, n0, n1, t0, t1)
     return (
         {"X": np.stack(train_X), "y": training_labels(n0, n1), "replicate": replicate},
         {"X": np.stack(test_X), "y": training_labels(t0, t1), "replicate": replicate.copy()},
     )
+
+
+def encoded(table: pd.DataFrame, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The rows ``train`` and ``test`` of ``table`` as floats: numeric columns as they are, each
+    other column one-hot over the levels the training part has (a level it lacks is all zeros
+    wherever it appears). Every split has the same columns, one per level of the whole table,
+    so that the splits stack; a level absent from a training part is a zero column there."""
+    parts = ([], [])
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            for part, rows in zip(parts, (train, test), strict=True):
+                part.append(values.to_numpy(dtype=np.float64)[rows][:, None])
+            continue
+        text = values.astype(str).to_numpy()
+        levels = np.unique(text)
+        seen = np.isin(levels, text[train])
+        for part, rows in zip(parts, (train, test), strict=True):
+            part.append((text[rows][:, None] == levels) & seen)
+    return tuple(np.hstack(part).astype(np.float64) for part in parts)

@@ -7,6 +7,7 @@ that a job's params change only when what it shows does.
 from __future__ import annotations
 
 from augsim.report.registry import SECTIONS
+from augsim.sources import finite
 from augsim.sources.kinds import FINITE, SIMULATED
 from augsim.study.methods import BUILT_IN, BUILT_IN_STYLES, RAW
 
@@ -40,11 +41,12 @@ def cut(plan, jobs) -> dict:
 
 
 def _methods(plan) -> dict[str, dict]:
-    names = [spec["name"] for spec in plan.config["generators"].values()]
+    names = [spec.get("name", spec.get("class")) for spec in plan.config["generators"].values()]
     methods = {key: {"role": str(role), "label": key} | BUILT_IN_STYLES[key]
                for key, role in BUILT_IN.items()}  # fmt: skip
     for key, cls in plan.generator_classes.items():
-        name = plan.config["generators"][key]["name"]
+        spec = plan.config["generators"][key]
+        name = spec.get("name", spec.get("class"))
         # a second instance of one generator is told apart by its key
         label = cls.label if names.count(name) == 1 else f"{key} ({cls.label})"
         methods[key] = {"role": str(cls.role), "label": label, **cls.style()}
@@ -72,7 +74,7 @@ def _sources(plan) -> dict[str, dict]:
         sources[key] = {
             "kind": FINITE.name,
             "has_population": False,
-            "name": spec["name"],
+            "name": finite.name(spec),
             "imbalance_ratio": (train0 + test0) / (train1 + test1),
             "n_train": train0 + train1,
             "n_test": test0 + test1,

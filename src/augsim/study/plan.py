@@ -58,17 +58,15 @@ class Plan:
 
     @cached_property
     def generator_classes(self) -> dict[str, type]:
-        from augsim.generators.registry import generator_class
+        from augsim.generators.registry import entry_class
 
-        return {
-            key: generator_class(spec["name"]) for key, spec in self.config["generators"].items()
-        }
+        return {key: entry_class(spec) for key, spec in self.config["generators"].items()}
 
     @cached_property
     def model_classes(self) -> dict[str, type]:
-        from augsim.models.registry import model_class
+        from augsim.models.registry import entry_class
 
-        return {key: model_class(spec["name"]) for key, spec in self.config["models"].items()}
+        return {key: entry_class(spec) for key, spec in self.config["models"].items()}
 
     @cached_property
     def roles(self) -> dict[str, str]:
@@ -101,11 +99,11 @@ class Plan:
         each data set, from the package's class counts (no data is loaded)."""
         if not self.datasets:
             return {}
-        from augsim.sources import datasets, splits
+        from augsim.sources import finite, splits
 
         fraction = self.config["datasets"]["test_fraction"]
         return {
-            key: splits.split_sizes(*datasets.class_counts(spec["name"]), test_fraction=fraction)
+            key: splits.split_sizes(*finite.class_counts(spec), test_fraction=fraction)
             for key, spec in self.datasets.items()
         }
 

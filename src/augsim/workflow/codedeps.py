@@ -1,9 +1,13 @@
-"""The augsim modules a rule script runs: its imports, followed through the package.
+"""The augsim modules a rule script runs: its imports, followed through the package, and the
+digest of their contents that reruns a job when one of them changes.
 
 Snakemake reruns a job when its ``script:`` file changes, but knows nothing of the modules the
-script imports. The workflow lists these modules as inputs of each script rule
-(``workflow/rules/common.smk``), so an edited module reruns exactly the jobs whose scripts
-import it, directly or through another augsim module, and what depends on them.
+script imports. The workflow gives each job the digest of the contents of the modules it runs
+as a param (``workflow/rules/common.smk``): Snakemake reruns a job whose params changed, so an
+edited module reruns exactly the jobs that run it, directly or through another augsim module,
+and what depends on them; a file touched or checked out again with the same content changes no
+digest. (Listed as input files instead, some twenty per job, the modules made Snakemake's
+scheduler stat and size them all again for every ready job whenever a job finished.)
 
 Imports are read from the source, not by importing it: every ``import augsim.x.y``, ``from
 augsim.x import y`` and relative ``from .y import z`` anywhere in a file, inside functions too
@@ -17,6 +21,7 @@ reruns only that model's jobs.
 from __future__ import annotations
 
 import ast
+import hashlib
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -46,6 +51,24 @@ def modules_of(modules: Iterable[str], package_dir: str | Path = PACKAGE_DIR) ->
         todo.extend(_parents(module))
         todo.extend(_module_imports(module, package_dir))
     return sorted(seen)
+
+
+def digest(
+    modules: Iterable[str], files: Iterable[str | Path] = (), *, package_dir=PACKAGE_DIR
+) -> str:
+    """A short digest of the contents of package ``modules`` and of other source ``files`` (a
+    user's plug-in): equal exactly when every one of them is byte for byte the same."""
+    hasher = hashlib.sha256()
+    paths = [(m, module_path(m, package_dir)) for m in sorted(set(modules))]
+    paths += [(str(f), Path(f)) for f in sorted({str(f) for f in files})]
+    for name, path in paths:
+        hasher.update(f"{name}\0{_content_digest(str(path))}\0".encode())
+    return f"{hasher.hexdigest()[:16]} ({len(paths)} files)"
+
+
+@cache
+def _content_digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def module_path(module: str, package_dir: str | Path = PACKAGE_DIR) -> Path:

@@ -72,10 +72,12 @@ def _corrected(metric: str) -> str:
     return METRICS[metric].corrected
 
 
-def _real_at(tables: Tables, gamma: float) -> pd.DataFrame:
+def _real_at(tables: Tables, gamma: float, model: str) -> pd.DataFrame:
+    """The real-data table's gains at ``gamma`` of the simulated cell's model (a table of
+    several models is compared model by model)."""
     real = tables.real_data
     at = selections.rounded(real["gamma"]) == selections.rounded(gamma)
-    return real[(real["method"] != RAW) & at]
+    return real[(real["method"] != RAW) & at & (real["model"] == model)]
 
 
 def real_data_gains(
@@ -86,7 +88,7 @@ def real_data_gains(
     if tables.real_data is None or tables.real_data.empty:
         return [not_evaluated(REAL_DATA, "real data")]
     simulated = _simulated_gains(tables, selection, options["gamma"])
-    real = _real_at(tables, options["gamma"])
+    real = _real_at(tables, options["gamma"], selection.only("models"))
     rows, controls = [], []
     for method in dict.fromkeys(real["method"]):
         for metric in HEADLINE:
@@ -131,7 +133,9 @@ def calibration_harm(
     In the simulated cell and over the real data sets; the control is the slope."""
     dgp = selection.only("sources")
     simulated = _simulated_gains(tables, selection, options["gamma"])
-    real = _real_at(tables, options["gamma"]) if tables.real_data is not None else None
+    real = None
+    if tables.real_data is not None:
+        real = _real_at(tables, options["gamma"], selection.only("models"))
     rows = []
     for claim, metric in _HARMED.items():
         corrected, harm = _corrected(metric), harm_sign(metric)

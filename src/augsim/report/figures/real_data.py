@@ -49,6 +49,7 @@ def plot_real_data(
     if table.empty:
         raise ValueError("real-data figure: the table is empty")
     style = MethodStyle(catalogue)
+    table = _one_row_per_set_and_model(table, catalogue)
     gains = table[(table["method"] != RAW) & (table["gamma"] > 0)]
     keys = list(dict.fromkeys(table["dgp"]))
     methods = list(dict.fromkeys(gains["method"]))
@@ -74,14 +75,26 @@ def plot_real_data(
         ncols=min(len(methods), 6),
     )
     splits = int(gains["splits"].max())
+    models = ", ".join(dict.fromkeys(table["model"]))
     suptitle(
         fig,
-        f"Real data sets: gain over raw — model {table['model'].iloc[0]}, {splits} splits",
+        f"Real data sets: gain over raw — model {models}, {splits} splits",
         "mean paired difference over stratified train/test splits with the corrected "
         "resampled 95% interval (Nadeau and Bengio);\ntest-part metric at its own prevalence; "
         "data sets by imbalance ratio (in brackets); no Bayes reference, so no regret",
     )
     return fig
+
+
+def _one_row_per_set_and_model(table: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
+    """The table with one row key per (data set, model): with several models, each data set's
+    rows of one model are told apart by the model's label."""
+    if table["model"].nunique() == 1:
+        return table
+    labels = table["model"].map(lambda m: catalogue["models"].get(m, {}).get("label", m))
+    return table.assign(
+        dgp=table["dgp"] + "/" + table["model"], dataset=table["dataset"] + " · " + labels
+    )
 
 
 def _draw_data_set_gains(
