@@ -186,6 +186,8 @@ def cold_run(
 ) -> dict:
     workdir = scratch / name
     workdir.mkdir()
+    # the files a config names relative to the working directory (a user's data and sampler)
+    shutil.copytree(REPO / "examples", workdir / "examples")
     run = run_snakemake(workdir, configfile, cores, *targets)
     summary = summarise(run, workdir / "results" / run_name, cores)
     print_study(name, summary)

@@ -48,9 +48,9 @@ def entry_class(spec: dict) -> type[MinorityGenerator]:
     """The class of a config entry: a registered generator (``name``) or a sampler of the
     user's named by import path (``class``, :mod:`augsim.generators.plugin`)."""
     if "class" in spec:
-        from augsim.generators import plugin
-
-        return plugin.entry_class(spec)
+        # loaded by import path, as every implementation: a job imports the plug-in adapter
+        # only when its entry is a plug-in
+        return importlib.import_module("augsim.generators.plugin").entry_class(spec)
     return generator_class(spec["name"])
 
 

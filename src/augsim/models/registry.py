@@ -37,9 +37,9 @@ def entry_class(spec: dict) -> type:
     """The class of a config entry: a registered model (``name``) or a classifier of the
     user's named by import path (``class``, :mod:`augsim.models.plugin`)."""
     if "class" in spec:
-        from augsim.models import plugin
-
-        return plugin.entry_class(spec)
+        # loaded by import path, as every implementation: a job imports the plug-in adapter
+        # only when its entry is a plug-in
+        return importlib.import_module("augsim.models.plugin").entry_class(spec)
     return model_class(spec["name"])
 
 

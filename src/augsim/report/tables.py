@@ -224,9 +224,7 @@ def real_data_gains(
     ]
     table = pd.concat(tables, ignore_index=True)
     table["order"] = table["dgp"].map({key: i for i, key in enumerate(order)})
-    return (
-        table.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
-    )
+    return table.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 def _real_data_gains(replicates, selection, catalogue, order, model) -> pd.DataFrame:
