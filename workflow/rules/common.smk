@@ -1,4 +1,5 @@
 # Config validation, the plan, wildcard constraints, paths and input functions. No rules.
+import functools
 import os
 import re
 
@@ -7,6 +8,7 @@ from augsim.generators.registry import entry_modules as generator_entry_modules
 from augsim.models.registry import entry_modules as model_entry_modules
 from augsim.study.validation import validate_config
 from augsim.workflow import codedeps, runtime
+from augsim.workflow.cache import Records
 from snakemake.exceptions import WorkflowError
 
 # glibc's MALLOC_TOP_PAD_ for every job: Snakemake's jobs, local or submitted to Slurm (sbatch's
@@ -24,9 +26,12 @@ if not config:
 
 # Stops before any job, naming the bad key, its value and what is allowed. The plan is built
 # once, here: every input function below is a lookup into it.
+# What the last invocation learned (augsim.workflow.cache).
+RECORDS = Records(".snakemake/augsim")
 PLAN = validate_config(
-    config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"
+    config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml", records=RECORDS
 )
+codedeps.remember(RECORDS)
 
 RESULTS = f"results/{config['run_name']}"
 LOGS = f"{RESULTS}/logs"
@@ -60,9 +65,12 @@ def code(script, implementations=None):
     static = codedeps.script_modules(f"{SCRIPTS}/{script}.py")
     if implementations is None:
         return codedeps.digest(static)
-    return lambda wildcards: implementation_digest(static, implementations(wildcards))
+    return lambda wildcards: implementation_digest(
+        tuple(static), tuple(implementations(wildcards))
+    )
 
 
+@functools.cache
 def implementation_digest(static, implementations):
     modules = [name for name in implementations if not name.endswith(".py")]
     files = [name for name in implementations if name.endswith(".py")]

@@ -90,3 +90,6 @@ rule check_claims:
         catalogue=PLAN.catalogue_for(CLAIM_JOBS),
     script:
         "../../scripts/check_claims.py"
+
+
+codedeps.keep(RECORDS)

@@ -46,8 +46,12 @@ TEST_ERROR_REPLICATES = 5
 class Plan:
     """The expansion of one validated config (see the module docstring)."""
 
-    def __init__(self, config: dict) -> None:
+    def __init__(
+        self, config: dict, *, split_sizes: dict[str, tuple[int, ...]] | None = None
+    ) -> None:
         self.config = config
+        if split_sizes is not None:  # read before (augsim.study.validation): not again
+            self.__dict__["split_sizes"] = split_sizes
         self.datasets: dict[str, dict] = config.get("datasets", {}).get("sets", {})
         self.sources: dict[str, SourceKind] = {
             **dict.fromkeys(config["dgps"], SIMULATED),

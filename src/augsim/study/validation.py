@@ -13,19 +13,25 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from augsim.generators.plugin import source_file
 from augsim.report.registry import SECTIONS
 from augsim.study import report_checks
 from augsim.study.design import class_sizes
 from augsim.study.methods import BUILT_IN, Role
 from augsim.study.names import did_you_mean
 from augsim.study.plan import Plan
+from augsim.workflow.cache import Records, fingerprint, library_versions
 
 
-def validate_config(config: dict, schema_path: str | Path) -> Plan:
+def validate_config(
+    config: dict, schema_path: str | Path, *, records: Records | None = None
+) -> Plan:
     """Check a config against the JSON schema, then across keys; raise ``ValueError``.
 
     The message names the offending key as a dotted path, its value and what is allowed.
-    Returns the plan of the config.
+    Returns the plan of the config. With ``records`` (:class:`augsim.workflow.cache.Records`),
+    a config that passed every check before, with the same augsim code, the same files and the
+    same libraries, is not checked again: its plan is built from the facts then read.
     """
     import jsonschema
     import yaml
@@ -36,7 +42,32 @@ def validate_config(config: dict, schema_path: str | Path) -> Plan:
     if error is not None:
         where = _dotted(error.absolute_path) or "the config"
         raise ValueError(f"invalid config at {where}: {_message(error)}")
-    return check_config(config)
+    records = records or Records(None)
+    key = _checked_key(config)
+    record = records.read("checked_config")
+    if record is not None and record.get("key") == key:
+        return Plan(config, split_sizes=_sizes(record["split_sizes"]))
+    plan = check_config(config)
+    records.write("checked_config", {"key": key, "split_sizes": plan.split_sizes})
+    return plan
+
+
+def _checked_key(config: dict) -> str:
+    """What a config's checks depend on: itself, augsim's code, the files it names and the
+    libraries the checks call."""
+    package = Path(__file__).resolve().parents[1]
+    named = [
+        str(source_file(spec.get("class", "")) or "")
+        for section in ("generators", "models")
+        for spec in config.get(section, {}).values()
+    ]
+    named += [spec.get("file", "") for spec in config.get("datasets", {}).get("sets", {}).values()]
+    files = [*sorted(str(p) for p in package.rglob("*.py")), *filter(None, named)]
+    return fingerprint("checked config", config, library_versions(), files=files)
+
+
+def _sizes(record: dict) -> dict[str, tuple[int, ...]]:
+    return {key: tuple(values) for key, values in record.items()}
 
 
 def with_report_items(schema: dict) -> dict:
