@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 from workflow_helpers import (
+    FLEXIBLE_MODELS,
     RECORDED,
     REPO,
     assert_matches_recorded,
@@ -157,7 +158,6 @@ PLOTS = {f"plot_{figure}" for figure in FIGURES}
 
 
 STUDY_GENERATORS = {"oracle", "biased_oracle", "ros", "smote", "gaussian"}
-FLEXIBLE_MODELS = {"gradient_boosting", "random_forest", "mlp"}
 DOWNSTREAM = {
     "aggregate_results", "tabulate_discrepancies", "tabulate_flexible", "tabulate_real_data",
     "check_claims", "all", *(PLOTS - {"plot_population"}),

@@ -113,7 +113,18 @@ def write_config(workdir: Path, name: str, edit) -> str:
 #: CPUs grow along the chain: they are compared loosely, far below any digit a table reports.
 TIGHT = {"rtol": 1e-9, "atol": 1e-12}
 LOOSE = {"rtol": 1e-5, "atol": 1e-8}
-FLEXIBLE_MODELS = ("gradient_boosting", "random_forest", "mlp")
+
+
+def _flexible_models(config_path: Path) -> tuple[str, ...]:
+    from augsim.models.flexible import FlexibleModel
+    from augsim.models.registry import entry_class
+
+    models = yaml.safe_load(config_path.read_text())["models"]
+    return tuple(n for n, spec in models.items() if issubclass(entry_class(spec), FlexibleModel))
+
+
+#: the CI study's models fitted by a scikit-learn estimator (built in or a user's)
+FLEXIBLE_MODELS = _flexible_models(REPO / "config" / "ci.yaml")
 _NUMBER = re.compile(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?")
 
 
