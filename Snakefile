@@ -15,6 +15,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/augment.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/distance.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/report.smk"
 

@@ -95,6 +95,8 @@ def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
     ratio = figures["models"]["ratio"]
     flexible = ", ".join(f"{key} {value:.0f}x" for key, value in ratio.items() if key != "logistic")
     rows.append(("Score model: three fits and their test scoring vs logistic", "-", flexible, "-"))
+    rows.append(("Learned generator: fit on 200 minority rows, MMD to the truth", "-",
+                 learned_summary(figures["learned"]), "-"))  # fmt: skip
     floor = figures["workflow"]["job_floor"]
     rows.append(("Per-job start-up floor (1 idle core)", "-",
                  f"{floor['bare']:.2f} s for a rule job doing nothing, {floor['imports']:.2f} s "
@@ -129,6 +131,16 @@ def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def learned_summary(learned: dict) -> str:
+    """Each setting's fit seconds and MMD, beside SMOTE's MMD."""
+    settings = [
+        f"{key.removeprefix('forest_flow ')}: {r['fit_s']:.1f} s, MMD {r['mmd']:.3f}"
+        for key, r in learned.items()
+        if key.startswith("forest_flow")
+    ]
+    return "; ".join(settings) + f" (SMOTE: MMD {learned['smote']['mmd']:.3f})"
+
+
 def results_markdown(command: str, outputs: dict, figures: dict, seconds: float) -> str:
     today = datetime.date.today().isoformat()
     lines = [
@@ -148,6 +160,7 @@ def results_markdown(command: str, outputs: dict, figures: dict, seconds: float)
         "metrics": "Empirical metrics (`benchmarks/bench_metrics.py`)",
         "population": "Exact population metrics (`benchmarks/bench_population.py`)",
         "models": "Score models at the study's shape (`benchmarks/bench_models.py`)",
+        "learned": "The learned generator's settings (`benchmarks/bench_learned.py`)",
         "workflow": "Workflow (`benchmarks/bench_workflow.py`)",
     }
     for key, title in titles.items():
@@ -180,6 +193,7 @@ def main() -> None:
         "metrics": ("bench_metrics.py", ["--repeats", "1"] if quick else []),
         "population": ("bench_population.py", []),
         "models": ("bench_models.py", ["--repeats", "1"] if quick else []),
+        "learned": ("bench_learned.py", ["--quick"] if quick else []),
         "workflow": ("bench_workflow.py", workflow_args),
     }
     outputs, figures = {}, {}

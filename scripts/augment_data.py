@@ -16,6 +16,7 @@ def main(smk, log) -> None:
         train,
         lambda: build_generator(smk.params.generator, dgp),
         m_max=smk.params.m_max,
+        replicate_ids=smk.params.replicate_ids,
         seed=smk.params.seed,
         scenario=f"{smk.wildcards.source}/n{smk.wildcards.n}",
         generator_key=smk.wildcards.generator,

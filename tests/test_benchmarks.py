@@ -26,9 +26,16 @@ def test_run_all_writes_every_benchmark_and_the_machine(tmp_path):
         "| score_metrics vs scikit-learn, 10^6 tied scores | >= 5x |",
         "| linear_metrics, one call | < 1 ms |",
         "| CI study end to end |",
+        "| Learned generator: fit on 200 minority rows, MMD to the truth |",
     ):
         assert row in text
-    for section in ("bench_fit.py", "bench_metrics.py", "bench_population.py", "bench_workflow"):
+    for section in (
+        "bench_fit.py",
+        "bench_metrics.py",
+        "bench_population.py",
+        "bench_learned.py",
+        "bench_workflow",
+    ):
         assert f"(`benchmarks/{section}" in text
     # the workflow benchmark found a log with its work time for every job of the CI study
     assert re.search(r"^ci: \d+ jobs on 2 cores, wall [\d.]+ s", text, re.MULTILINE)

@@ -316,9 +316,9 @@ def test_test_error_jobs_cover_the_models_scored_on_the_test_set(ci_config):
                                            "random_forest", "mlp")}  # fmt: skip
     control = ("hetero", 210, "logistic")  # the claim's control, on its test-set metric
     assert set(cells) == {*scored, control} and len(cells) == len(scored) + 1
-    assert cells[("hetero", 210, "mlp")] == ["raw", "reweight", "smote"]
+    assert cells[("hetero", 210, "mlp")] == ["raw", "forest_flow", "reweight", "smote"]
     # the control's cells are shared with other experiments: only the compared methods count
-    assert cells[control] == ["raw", "reweight", "smote"]
+    assert cells[control] == ["raw", "forest_flow", "reweight", "smote"]
     assert plan.test_error_replicates("hetero", 210, "mlp") == [0, 1, 2]
 
 

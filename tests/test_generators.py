@@ -21,6 +21,9 @@ DGP_PARAMS = {
 N1 = 40
 K = 5
 SHIFT = 0.75
+SCALE = 1.8
+#: the forest flow at a size a test can afford (its contract, not its quality)
+TINY_FOREST_FLOW = {"n_t": 3, "duplicate_K": 2, "n_estimators": 3, "max_depth": 2}
 
 
 def generator_params(name, dgp):
@@ -28,6 +31,7 @@ def generator_params(name, dgp):
     return {
         "oracle": {"dgp": dgp},
         "biased_oracle": {"dgp": dgp, "shift": SHIFT},
+        "scaled_oracle": {"dgp": dgp, "scale": SCALE},
         "ros": {},
         "smote": {"k_neighbors": K},
         "gaussian": {},
@@ -39,6 +43,7 @@ def generator_params(name, dgp):
         "rose": {"shrinkage": 1.0},
         "gaussian_mixture": {},
         "kde": {},
+        "forest_flow": TINY_FOREST_FLOW,
     }[name]
 
 
@@ -88,7 +93,7 @@ def assert_moments(rows, mean, cov, *, z=5.0):
 
 
 def test_registry_covers_the_design():
-    own = {"oracle", "biased_oracle", "ros", "smote", "gaussian"}
+    own = {"oracle", "biased_oracle", "scaled_oracle", "ros", "smote", "gaussian"}
     assert {name for name in GENERATORS if generator_module(name).endswith(".study")} == own
     assert all(generator_class(name).name == name for name in GENERATORS)
     # the study's own generators are checked here; the oversamplers in test_oversamplers
@@ -182,6 +187,12 @@ def check_biased_oracle_prefix(gen, X, rows):
         assert_moments(rows[:m], mean + gen.shift, cov)
 
 
+def check_scaled_oracle_prefix(gen, X, rows):
+    mean, cov = mixture_moments(gen.synthetic_components())
+    for m in PREFIXES[1:]:
+        assert_moments(rows[:m], mean, cov)
+
+
 def check_gaussian_prefix(gen, X, rows):
     ((_, mean, cov),) = gen.synthetic_components()
     for m in PREFIXES[1:]:
@@ -208,6 +219,7 @@ def check_smote_prefix(gen, X, rows):
 PREFIX_CHECKS = {
     "oracle": check_oracle_prefix,
     "biased_oracle": check_biased_oracle_prefix,
+    "scaled_oracle": check_scaled_oracle_prefix,
     "gaussian": check_gaussian_prefix,
     "ros": check_ros_prefix,
     "smote": check_smote_prefix,
@@ -260,6 +272,22 @@ def test_oracle_components_are_the_dgp_minority(dgp):
         assert w == w0
         np.testing.assert_array_equal(mu, mu0)
         np.testing.assert_array_equal(cov, cov0)
+
+
+def test_the_scaled_oracle_scales_every_components_spread(dgp):
+    mean, cov = mixture_moments(dgp.components(1))
+    scaled = make_generator("scaled_oracle", dgp=dgp, scale=SCALE)
+    for (w, mu, c), (w0, mu0, c0) in zip(
+        scaled.synthetic_components(), dgp.components(1), strict=True
+    ):
+        assert w == w0
+        np.testing.assert_array_equal(mu, mu0)
+        np.testing.assert_allclose(c, SCALE * c0)
+    rows = scaled.fit(minority(dgp), rng_for(0, "fit")).sample(40_000, rng_for(4, "s"))
+    assert_moments(rows, *mixture_moments(scaled.synthetic_components()))
+    # the control: the truth's moments are rejected for these rows (the check has power)
+    with pytest.raises(AssertionError):
+        assert_moments(rows, mean, cov)
 
 
 @pytest.mark.parametrize("shift", [SHIFT, [0.5, -1.0, 2.0]])
@@ -396,6 +424,8 @@ def test_unknown_generator_lists_valid_names():
         ("biased_oracle", {"shift": [1.0, 2.0]}, "shift must be .* 3 finite numbers"),
         ("biased_oracle", {"shift": np.inf}, "shift"),
         ("biased_oracle", {}, "shift"),
+        ("scaled_oracle", {"scale": 0.0}, "scale must be a number > 0"),
+        ("scaled_oracle", {"scale": "wide"}, "scale must be a number > 0"),
         ("oracle", {"dgp": "gaussian_shared"}, "dgp must be a GaussianMixtureDGP"),
         ("ros", {"k_neighbors": 5}, "k_neighbors"),
         ("adasyn", {"n_neighbors": 0}, "n_neighbors"),
@@ -408,7 +438,7 @@ def test_unknown_generator_lists_valid_names():
 )
 def test_bad_params_name_the_parameter(name, params, message):
     dgp = dgps.make_dgp("gaussian_hetero", **DGP_PARAMS["gaussian_hetero"])
-    if name in ("oracle", "biased_oracle"):
+    if name in ("oracle", "biased_oracle", "scaled_oracle"):
         params = {"dgp": dgp} | params
     with pytest.raises(ValueError, match=message):
         make_generator(name, **params)

@@ -23,6 +23,7 @@ SPECS = {
     "kde": {"name": "kde", "params": {"bandwidth": "scott"}},
     "gaussian": {"name": "gaussian", "params": {"shrinkage": "ledoit_wolf"}},
     "biased_oracle": {"name": "biased_oracle", "params": {"shift": [0, 0.5, 0, 0, 0]}},
+    "scaled_oracle": {"name": "scaled_oracle", "params": {"scale": 1.5}},
 }
 N = 105_000  # n1 = 5,000 minority rows
 REPLICATES = 8
@@ -64,7 +65,7 @@ def _z_scores(fits: np.ndarray, theta: tuple[float, np.ndarray]) -> np.ndarray:
     return (fits.mean(axis=0) - target) / se
 
 
-WITH_LIMITS = ("gaussian", "biased_oracle", "rose", "kde")
+WITH_LIMITS = ("gaussian", "biased_oracle", "scaled_oracle", "rose", "kde")
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_large_sample_fits_tend_to_the_population_limit(large_fits, method):
         assert np.mean(fitted) == pytest.approx(value, abs=4 * se + 1e-4), metric
 
 
-@pytest.mark.parametrize("method", ["biased_oracle", "rose", "kde"])
+@pytest.mark.parametrize("method", ["biased_oracle", "scaled_oracle", "rose", "kde"])
 def test_the_comparison_can_fail(large_fits, method):
     # their fits are far from the truth sampler's limit: the check has power, and the kernel
     # samplers' limits are not the truth at this n (their kernels are still visible)

@@ -27,11 +27,12 @@ def test_shipped_configs_pass_the_cross_checks(config):
 
 def test_cells_merge_gammas_across_experiments(ci):
     cells = {cell.key: cell.gammas for cell in ci.cells}
-    # hetero/oracle appears in gamma_sweep and sweep: one cell, the union of their gammas
-    assert cells[("hetero", 210, "logistic", "oracle")] == (0.0, 1.0, 2.0)
+    # hetero/oracle appears in gamma_sweep, sweep and synthetic_error: one cell, the union of
+    # their gammas
+    assert cells[("hetero", 210, "logistic", "oracle")] == (0.0, 0.5, 1.0, 2.0)
     assert cells[("shared", 105, "logistic", "oracle")] == (1.0,)
     assert cells[("shared", 105, "logistic", "raw")] == (0.0,)
-    assert ci.cell("hetero", "210", "logistic", "oracle").gammas == (0.0, 1.0, 2.0)
+    assert ci.cell("hetero", "210", "logistic", "oracle").gammas == (0.0, 0.5, 1.0, 2.0)
     with pytest.raises(ValueError, match="no cell shared/n7/logistic/oracle"):
         ci.cell("shared", 7, "logistic", "oracle")
 
@@ -195,10 +196,14 @@ def test_a_report_job_sees_only_the_catalogue_it_shows(ci):
 
 def test_method_styles_come_from_the_classes(ci):
     methods = ci.catalogue["methods"]
-    assert methods["raw"] == {"role": "unaugmented", "label": "raw", "colour": "#000000",
-                              "marker": "o"}  # fmt: skip
+    assert methods["raw"] == {"role": "unaugmented", "label": "raw", "family": "raw",
+                              "colour": "#000000", "marker": "o"}  # fmt: skip
     assert methods["smote"]["colour"] == "#029E73" and methods["smote"]["label"] == "SMOTE"
-    assert len({m["colour"] for m in methods.values()}) == len(methods)  # no two alike
+    # instances of one generator share its style and family, and are told apart by their label
+    assert methods["shift_1"]["family"] == methods["biased_oracle"]["family"] == "biased_oracle"
+    assert methods["shift_1"]["label"] == "shift_1 (biased oracle)"
+    families = {m["family"]: m["colour"] for m in methods.values()}
+    assert len(set(families.values())) == len(families)  # no two generators alike
 
 
 def test_test_set_error_cells_come_from_the_items_that_need_them(ci):
@@ -207,5 +212,5 @@ def test_test_set_error_cells_come_from_the_items_that_need_them(ci):
     assert set(cells) == {("hetero", 210, model) for model in
                           ("logistic_quadratic", "gradient_boosting", "random_forest", "mlp",
                            "logistic")}  # fmt: skip
-    assert cells[("hetero", 210, "mlp")] == ["raw", "reweight", "smote"]
+    assert cells[("hetero", 210, "mlp")] == ["raw", "forest_flow", "reweight", "smote"]
     assert ci.test_error_replicates("hetero", 210, "mlp") == [0, 1, 2]

@@ -22,6 +22,7 @@ def test_every_item_loads_and_reads_known_tables(item):
     function = load(item.function)
     assert callable(function)
     assert set(item.reads) <= {*STUDY_TABLES, *TABLES}
+    assert not set(STUDY_TABLES) & set(TABLES)  # one file of tables/ each
     if item.kind == "claim":
         assert list(inspect.signature(function).parameters)[:4] == [
             "tables", "selection", "options", "catalogue",

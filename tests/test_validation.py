@@ -156,6 +156,7 @@ def test_a_dgp_renamed_everywhere_just_works():
     config = yaml.safe_load(text.replace("hetero,", "skewed,").replace("hetero]", "skewed]"))
     config["claims"]["population_invariance"]["control"] = "skewed"
     config["claims"]["flexible_gains"]["control"] = "skewed"
+    config["claims"]["synthetic_error_bound"]["control"] = "skewed"
     assert ("skewed", 210) in validation.check_config(config).scenarios
 
 

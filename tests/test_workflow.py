@@ -133,8 +133,11 @@ def test_generator_parameter_change_reruns_only_that_generator(ci_run):
     downstream = {f"plot_{f}" for f in FIGURES if f != "population"}
     # SMOTE's fits of the flexible models also change their test-set error
     tables = {"aggregate_results", "tabulate_discrepancies", "tabulate_flexible", "check_claims"}
-    tables.add("tabulate_real_data")
+    tables |= {"tabulate_real_data", "tabulate_synthetic_error", *DISTANCES}
     assert rules - per_chunk == {*tables, "estimate_test_error", "all", *downstream}
+    for rule, wildcards in jobs:
+        if rule == "measure_distance":
+            assert wildcards["generator"] == "smote", wildcards
 
 
 @contextlib.contextmanager
@@ -157,11 +160,13 @@ def _rerun_rules(workdir) -> tuple[set[str], list[tuple[str, dict]], str]:
 PLOTS = {f"plot_{figure}" for figure in FIGURES}
 
 
-STUDY_GENERATORS = {"oracle", "biased_oracle", "ros", "smote", "gaussian"}
+STUDY_GENERATORS = {"oracle", "biased_oracle", "scaled_oracle", "ros", "smote", "gaussian"}
 DOWNSTREAM = {
     "aggregate_results", "tabulate_discrepancies", "tabulate_flexible", "tabulate_real_data",
-    "check_claims", "all", *(PLOTS - {"plot_population"}),
+    "tabulate_synthetic_error", "check_claims", "all", *(PLOTS - {"plot_population"}),
 }  # fmt: skip
+#: what a generator's new rows rerun besides its fits: its distances and the tables reading them
+DISTANCES = {"measure_distance", "aggregate_distances", "tabulate_mmd"}
 
 
 def test_editing_the_study_generators_reruns_their_augmentation_and_what_follows_only(ci_run):
@@ -170,10 +175,10 @@ def test_editing_the_study_generators_reruns_their_augmentation_and_what_follows
     assert "Params have changed since last execution" in output  # the code digest
     # the population curves use the generators' limits too; nothing simulates again
     assert rules == {"augment_data", "fit_models", "evaluate_models", "compute_population_curves",
-                     "estimate_test_error", "plot_population", *DOWNSTREAM}  # fmt: skip
+                     "estimate_test_error", "plot_population", *DOWNSTREAM, *DISTANCES}  # fmt: skip
     generators = _ci_config()["generators"]
     for rule, wildcards in jobs:
-        if rule == "augment_data":
+        if rule in ("augment_data", "measure_distance"):
             assert generators[wildcards["generator"]]["name"] in STUDY_GENERATORS, wildcards
         if rule in ("fit_models", "evaluate_models"):  # only fits on those generators' rows
             assert generators[wildcards["method"]]["name"] in STUDY_GENERATORS, wildcards
@@ -205,6 +210,7 @@ def test_editing_the_selections_reruns_only_report_rules(ci_run):
     with edited(ci_run / "src" / "augsim" / "report" / "selections.py"):
         rules, _, _ = _rerun_rules(ci_run)
     tables = {"tabulate_discrepancies", "tabulate_flexible", "tabulate_real_data"}
+    tables |= {"tabulate_synthetic_error", "tabulate_mmd"}
     assert rules == {*PLOTS, *tables, "check_claims", "all"}
 
 
@@ -333,7 +339,8 @@ def test_replay_command_line_shows_the_fits(tmp_path):
     result = subprocess.run(
         [*command, "--replicate", "1"], cwd=REPO, capture_output=True, text=True, check=True
     )
-    assert result.stderr.count("intercept") == 2  # gammas 1 and 2 (at 0 it is the raw fit)
+    # gammas 0.5, 1 and 2 (at 0 it is the raw fit)
+    assert result.stderr.count("intercept") == 3
 
 
 def test_a_killed_run_in_other_chunks_resumes_to_identical_numbers(ci_run, tmp_path):

@@ -20,6 +20,7 @@ rule augment_data:
         m_max=lambda wildcards: PLAN.augmentations[
             (wildcards.source, int(wildcards.n), wildcards.generator)
         ],
+        replicate_ids=augment_replicate_ids,
         seed=config["seed"],
     script:
         "../../scripts/augment_data.py"

@@ -117,6 +117,10 @@ def synthetic_path(source, n, generator, chunk):
     return f"{RESULTS}/synthetic/{source}/n{n}/{generator}/chunk_{chunk}.npz"
 
 
+def distance_path(source, n, generator):
+    return f"{RESULTS}/distances/{source}_n{n}_{generator}.csv"
+
+
 def fit_path(source, n, model, method, chunk):
     return f"{RESULTS}/fits/{source}/n{n}/{model}/{method}/chunk_{chunk}.npz"
 
@@ -171,6 +175,40 @@ def synthetic_input(wildcards):
             wildcards.source, wildcards.n, wildcards.method, wildcards.chunk
         )
     return []
+
+
+def augment_replicate_ids(wildcards):
+    """The replicates of the chunk that some cell of the generator fits."""
+    key = (wildcards.source, int(wildcards.n), wildcards.generator)
+    return PLAN.chunk_replicate_ids(wildcards.chunk, PLAN.augmentation_replicates[key])
+
+
+def distance_chunks(wildcards):
+    return PLAN.augmentation_chunks(wildcards.source, wildcards.n, wildcards.generator)
+
+
+def distance_synthetic_input(wildcards):
+    return [
+        synthetic_path(wildcards.source, wildcards.n, wildcards.generator, chunk)
+        for chunk in distance_chunks(wildcards)
+    ]
+
+
+def distance_train_input(wildcards):
+    return [
+        train_path(wildcards.source, wildcards.n, chunk)
+        for chunk in distance_chunks(wildcards)
+    ]
+
+
+def distance_test_input(wildcards):
+    """A data set's test parts (the reference of its distances); none for a DGP."""
+    if PLAN.source_kind(wildcards.source).has_population:
+        return []
+    return [
+        test_part_path(wildcards.source, wildcards.n, chunk)
+        for chunk in distance_chunks(wildcards)
+    ]
 
 
 def test_input(wildcards):

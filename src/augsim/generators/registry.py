@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 GENERATORS: dict[str, str] = {
     "oracle": "augsim.generators.study:Oracle",
     "biased_oracle": "augsim.generators.study:BiasedOracle",
+    "scaled_oracle": "augsim.generators.study:ScaledOracle",
     "ros": "augsim.generators.study:RandomOversampler",
     "smote": "augsim.generators.study:Smote",
     "gaussian": "augsim.generators.study:GaussianFit",
@@ -30,6 +31,7 @@ GENERATORS: dict[str, str] = {
     "rose": "augsim.generators.imbalanced:Rose",
     "gaussian_mixture": "augsim.generators.density:GaussianMixtureFit",
     "kde": "augsim.generators.density:KernelDensityFit",
+    "forest_flow": "augsim.generators.learned:ForestFlow",
 }
 
 

@@ -8,6 +8,8 @@ Every generator implements :mod:`augsim.generators.interface`; the registry
     Fresh draws from the true minority distribution: zero discrepancy.
 ``biased_oracle(dgp, shift)``
     The true minority distribution translated by ``shift``: a controlled discrepancy.
+``scaled_oracle(dgp, scale)``
+    The true minority distribution with its covariances times ``scale``: another one.
 ``ros()``
     Random oversampling: minority rows drawn uniformly with replacement.
 ``smote(k_neighbors=5)``
@@ -118,6 +120,48 @@ class BiasedOracle(Oracle):
 
     def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
         return self.dgp.sample_class(1, m, rng) + self.shift
+
+
+class ScaledOracle(Oracle):
+    """The true minority distribution with every component's covariance scaled about its mean:
+    a controlled discrepancy in spread rather than location.
+
+    Nested prefixes: rows are independent draws from the scaled mixture; the prefix of an i.i.d.
+    sequence is i.i.d.
+
+    Parameters
+    ----------
+    dgp : GaussianMixtureDGP
+        The data-generating process whose class-1 conditional is widened (or narrowed).
+    scale : float > 0
+        The factor of every minority component's covariance (1: the truth itself).
+    """
+
+    name = "scaled_oracle"
+    role = Role.BIASED
+    label = "scaled oracle"
+    colour = "#7A5195"
+    marker = "H"
+    limit_params = ("scale",)
+
+    def __init__(self, *, dgp: GaussianMixtureDGP, scale: float) -> None:
+        super().__init__(dgp=dgp)
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not scale > 0:
+            raise ValueError(f"scale must be a number > 0, got {scale!r}")
+        self.scale = float(scale)
+        self._scaled = GaussianMixtureDGP(
+            "scaled minority", majority=dgp.components(0), minority=self.synthetic_components()
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dgp={self.dgp!r}, scale={self.scale})"
+
+    def synthetic_components(self) -> list[Component]:
+        """The DGP's minority components with covariances times ``scale``."""
+        return [Component(w, mu, self.scale * cov) for w, mu, cov in self.dgp.components(1)]
+
+    def _sample(self, m: int, rng: np.random.Generator) -> np.ndarray:
+        return self._scaled.sample_class(1, m, rng)
 
 
 class RandomOversampler(MinorityGenerator):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from augsim.study.methods import Role
 
 #: the study's own tables, written by the compute rules
-STUDY_TABLES = ("summary", "replicates", "population", "test_errors")
+STUDY_TABLES = ("summary", "replicates", "population", "test_errors", "distances")
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class Needs:
     sizes: int = 1
     #: the view compares some method with raw at some gamma > 0
     compared: bool = True
-    #: the view is over real data sets (else over DGPs)
-    data_sets: bool = False
+    #: the view is over real data sets (True), over DGPs (False) or either (None)
+    data_sets: bool | None = False
     #: option keys naming a DGP that needs population curves over w (``population.dgps``)
     weight_curves: tuple[str, ...] = ()
     #: option keys naming one of the view's sources / models
@@ -98,6 +98,9 @@ _GAMMA = {"type": "number", "exclusiveMinimum": 0}
 _NAME = {"type": "string"}
 _CELL = Needs(one_source=True, one_model=True)
 _BESIDE_REAL_DATA = ("summary", "real_data")
+#: the bound's items: the decomposition with the dose-response generators, exact population
+#: discrepancies
+_BOUND = Needs(roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True, one_model=True)
 
 TABLES: dict[str, Item] = {
     item.name: item
@@ -112,6 +115,17 @@ TABLES: dict[str, Item] = {
             "flexible", "table", "augsim.report.tables:flexible_gains", ("summary", "test_errors"),
             Needs(test_error=True), caption="flexible_table.rst",
             markdown="augsim.report.markdown:flexible",
+        ),
+        Item(
+            "synthetic_error", "table", "augsim.report.synthetic_error:synthetic_error",
+            ("replicates", "population", "distances"), _BOUND,
+            caption="synthetic_error_table.rst",
+            markdown="augsim.report.markdown:synthetic_error",
+        ),
+        Item(
+            "mmd", "table", "augsim.report.synthetic_error:mmd_table", ("distances",),
+            Needs(compared=False, data_sets=None), caption="mmd_table.rst",
+            markdown="augsim.report.markdown:mmd",
         ),
         Item(
             "real_data", "table", "augsim.report.tables:real_data_gains", ("replicates",),
@@ -157,6 +171,11 @@ FIGURES: dict[str, Item] = {
         Item(
             "discrepancies", "figure", "augsim.report.figures.oversamplers:plot_discrepancies",
             ("discrepancies",), view=False, caption="discrepancies.rst",
+        ),
+        Item(
+            "synthetic_error", "figure",
+            "augsim.report.figures.synthetic_error:plot_synthetic_error", ("synthetic_error",),
+            view=False, caption="synthetic_error.rst",
         ),
         Item(
             "flexible_models", "figure", "augsim.report.figures.flexible:plot_flexible_models",
@@ -216,6 +235,13 @@ CLAIMS: dict[str, Item] = {
             ("replicates", "population"),
             Needs(roles=(Role.TRUTH, Role.WEIGHTING, Role.BIASED), exact_model=True,
                   one_model=True, one_gamma=True),
+        ),
+        Item(
+            "synthetic_error_bound", "claim",
+            "augsim.report.claims.synthetic_error:synthetic_error_bound", ("synthetic_error",),
+            Needs(roles=_BOUND.roles, exact_model=True, one_model=True,
+                  source_options=("control",)),
+            options={"control": _NAME}, required=("control",),
         ),
         Item(
             "flexible_gains", "claim", "augsim.report.claims.flexible:flexible_gains",

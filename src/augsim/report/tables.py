@@ -84,7 +84,7 @@ def discrepancies(
             if generator != truth:
                 fresh = draws_from_truth(catalogue["methods"][generator]["role"])
                 reference = truth if fresh else weighting
-                rows = _discrepancy_rows(wide, limit, generator, truth, weighting, reference)
+                rows = discrepancy_rows(wide, limit, generator, truth, weighting, reference)
                 frames.append(rows.assign(generator=generator, reference=reference, **where))
     if not frames:
         raise ValueError(f"discrepancies: view {selection.view!r} has no generator")
@@ -93,7 +93,10 @@ def discrepancies(
     return table[DISCREPANCY_COLUMNS].reset_index(drop=True)
 
 
-def _discrepancy_rows(wide, limit, generator, truth, weighting, reference) -> pd.DataFrame:
+def discrepancy_rows(wide, limit, generator, truth, weighting, reference) -> pd.DataFrame:
+    """Per ranking metric, the parts of :func:`discrepancies` of ``generator`` from the
+    replicate values ``wide`` (:func:`augsim.report.selections.replicate_values`) and the
+    population curves ``limit`` (metric x method) at one gamma."""
     out = []
     for metric in RANKING:
         values = wide[metric]
@@ -108,6 +111,8 @@ def _discrepancy_rows(wide, limit, generator, truth, weighting, reference) -> pd
             mean, (low, high) = mean_interval(values[a] - values[b])
             row |= {name: mean, f"{name}_low": low, f"{name}_high": high}
         row["matched_se"] = standard_error(values[generator] - values[reference])
+        row["discrepancy_se"] = standard_error(values[generator] - values[truth])
+        row["weighting_se"] = standard_error(values[weighting] - values[RAW])
         row["residual"] = float((values[truth] - values[weighting]).mean())
         paired = values[[generator, truth]].dropna()
         row["n_pairs"] = len(paired)

@@ -8,7 +8,7 @@ prefixes), so curves over gamma share their randomness.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -29,27 +29,33 @@ def augment_training(
     seed: int,
     scenario: str,
     generator_key: str,
+    replicate_ids: Sequence[int] | None = None,
 ) -> dict[str, np.ndarray]:
     """Draw ``m_max`` synthetic minority rows per replicate; smaller gammas use prefixes.
 
-    A generator that fails on a replicate leaves NaN rows and its error text in ``error``.
-    Returns ``X`` (R, m_max, d), ``replicate`` (R,) and ``error`` (R,).
+    ``replicate_ids`` restricts the draws to those replicates of the chunk (the cells of a
+    generator may fit fewer replicates than the study). A generator that fails on a replicate
+    leaves NaN rows and its error text in ``error``. Returns ``X`` (R, m_max, d),
+    ``replicate`` (R,) and ``error`` (R,).
     """
     X_all, y = train["X"], train["y"]
-    synthetic = np.full((len(X_all), m_max, X_all.shape[2]), np.nan)
+    wanted = None if replicate_ids is None else {int(r) for r in replicate_ids}
+    rows = [i for i, rep in enumerate(train["replicate"]) if wanted is None or int(rep) in wanted]
+    replicates = train["replicate"][rows]
+    synthetic = np.full((len(rows), m_max, X_all.shape[2]), np.nan)
     errors = []
     keys = {"seed": seed, "scenario": scenario, "generator_key": generator_key}
-    for i, rep in enumerate(train["replicate"]):
+    for i, (row, rep) in enumerate(zip(rows, replicates, strict=True)):
         try:
             synthetic[i] = draw_synthetic(
-                X_all[i][y == 1], make_generator, m_max, X_majority=X_all[i][y == 0],
+                X_all[row][y == 1], make_generator, m_max, X_majority=X_all[row][y == 0],
                 replicate=rep, **keys,
             )  # fmt: skip
             errors.append("")
         except Exception as err:  # recorded per replicate: one failure must not sink a chunk
             log.warning("replicate %d: generator %s failed: %r", rep, generator_key, err)
             errors.append(f"{type(err).__name__}: {err}")
-    return {"X": synthetic, "replicate": train["replicate"], "error": np.array(errors, dtype=str)}
+    return {"X": synthetic, "replicate": replicates, "error": np.array(errors, dtype=str)}
 
 
 def draw_synthetic(

@@ -73,12 +73,15 @@ def fit_replicates(
     for a failed one).
     """
     wanted = None if replicate_ids is None else {int(r) for r in replicate_ids}
+    drawn = {} if synthetic is None else {int(r): j for j, r in enumerate(synthetic["replicate"])}
     records = []
     for i, rep in enumerate(train["replicate"]):
         if wanted is not None and int(rep) not in wanted:
             continue
-        prior_error = "" if synthetic is None else str(synthetic["error"][i])
-        rows = None if synthetic is None else synthetic["X"][i]
+        if synthetic is not None and int(rep) not in drawn:
+            raise ValueError(f"the synthetic rows have no replicate {int(rep)}")
+        prior_error = "" if synthetic is None else str(synthetic["error"][drawn[int(rep)]])
+        rows = None if synthetic is None else synthetic["X"][drawn[int(rep)]]
         test_rows = test_X[i] if test_X is not None and test_X.ndim == 3 else test_X
         for gamma in method_gammas(role, gammas):
             rng = None if rng_for_replicate is None else rng_for_replicate(int(rep))

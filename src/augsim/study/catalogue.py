@@ -1,5 +1,6 @@
 """The catalogue: what the report needs to know of the config's instances, read off their
-classes. Each method's role, label and style (colour, marker), each model's label and
+classes. Each method's role, label, family (its generator's registry name or class: instances
+of one generator share it) and style (colour, marker), each model's label and
 capabilities, each source's kind and description; and its cut to what one report job shows, so
 that a job's params change only when what it shows does.
 """
@@ -42,14 +43,14 @@ def cut(plan, jobs) -> dict:
 
 def _methods(plan) -> dict[str, dict]:
     names = [spec.get("name", spec.get("class")) for spec in plan.config["generators"].values()]
-    methods = {key: {"role": str(role), "label": key} | BUILT_IN_STYLES[key]
+    methods = {key: {"role": str(role), "label": key, "family": key} | BUILT_IN_STYLES[key]
                for key, role in BUILT_IN.items()}  # fmt: skip
     for key, cls in plan.generator_classes.items():
         spec = plan.config["generators"][key]
         name = spec.get("name", spec.get("class"))
         # a second instance of one generator is told apart by its key
         label = cls.label if names.count(name) == 1 else f"{key} ({cls.label})"
-        methods[key] = {"role": str(cls.role), "label": label, **cls.style()}
+        methods[key] = {"role": str(cls.role), "label": label, "family": name, **cls.style()}
     return methods
 
 

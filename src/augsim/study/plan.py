@@ -205,6 +205,38 @@ class Plan:
         return largest
 
     @cached_property
+    def augmentation_replicates(self) -> dict[tuple[str, int, str], int]:
+        """Replicates to draw synthetic rows for per (source, n, generator): the most any of its
+        cells fits (the first ones), so a costly generator in a smaller experiment is fitted
+        only as often as that experiment needs."""
+        most: dict[tuple[str, int, str], int] = {}
+        for cell in self.cells:
+            if self.draws_rows(cell.method):
+                key = (cell.source, cell.n, cell.method)
+                most[key] = max(cell.replicates, most.get(key, 0))
+        return most
+
+    def augmentation_chunks(self, source: str, n: int | str, generator: str) -> range:
+        """The chunks of synthetic rows of (source, n, generator)."""
+        replicates = self.augmentation_replicates[(source, int(n), generator)]
+        return range(study_cells.chunk_count(replicates, self.config["chunk_size"]))
+
+    @cached_property
+    def distance_cells(self) -> list[tuple[str, int, str]]:
+        """The (source, n, generator) triples whose synthetic distributional error a table,
+        figure or claim reads: the generators of its view on each of its sources, at the size
+        shown."""
+        wanted = {
+            (source, job.selection.size(source), method)
+            for job in self.report_jobs
+            if "distances" in job.item.reads
+            for source in job.selection.sources
+            for method in job.selection.methods
+            if self.draws_rows(method)
+        }
+        return sorted(wanted & set(self.augmentations))
+
+    @cached_property
     def bayes_prevalences(self) -> dict[str, list[float]]:
         """Every prevalence at which each DGP's Bayes reference is needed."""
         needed: dict[str, set[float]] = defaultdict(set)

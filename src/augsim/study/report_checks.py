@@ -108,7 +108,7 @@ def _check_options(where: str, needs: Needs, options: dict, selection: Selection
 
 def _check_shape(where: str, needs: Needs, selection: Selection) -> None:
     data_sets = selection.ns == ()
-    if needs.data_sets != data_sets:
+    if needs.data_sets is not None and needs.data_sets != data_sets:
         kind = "real data sets" if needs.data_sets else "DGPs"
         raise ValueError(
             f"{where} needs an experiment over {kind}; {selection.experiment!r} is not"

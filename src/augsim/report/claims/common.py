@@ -42,6 +42,9 @@ class Tables(NamedTuple):
     #: the real data sets' paired gains (:func:`augsim.report.tables.real_data_gains`); None:
     #: none
     real_data: pd.DataFrame | None = None
+    #: the generators' discrepancy parts against their synthetic distributional error
+    #: (:func:`augsim.report.synthetic_error.synthetic_error`); None: none
+    synthetic_error: pd.DataFrame | None = None
 
 
 def verdict(holds: bool | None) -> str:

@@ -265,6 +265,7 @@ def decomposition_population(
     found = selections.decomposition_methods(selection, catalogue)
     truth, weighting = found["truth"], found["weighting"]
     curves = selections.gamma_curves(population, dgp=dgp, n=selection.size(dgp), evaluation=None)
+    curves = curves[curves["gamma"].isin(selections.rounded(selection.gammas))]
     wide = curves.pivot_table(
         index=["gamma", "evaluation", "metric"], columns="method", values="value"
     )
@@ -311,6 +312,7 @@ def decomposition_residual(
         & (replicates["source"] == selection.metric_source(dgp, model))
         & (replicates["method"].isin([truth, weighting]))
         & (replicates["gamma"] > 0)
+        & selections.rounded(replicates["gamma"]).isin(selections.rounded(selection.gammas))
     ]
     label = f"{truth} - {weighting}"
     out = []
