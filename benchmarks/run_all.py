@@ -3,8 +3,8 @@
 Usage: ``python benchmarks/run_all.py [--cores 2] [--skip-paper] [--quick] [--output FILE]``
 
 Each benchmark runs in its own process, one after the other, so that none competes with another
-for the cores. With ``--skip-paper`` the workflow benchmark runs only the CI study (about 3
-minutes in all instead of about 16); ``--quick`` is a smoke run of every benchmark with few
+for the cores. With ``--skip-paper`` the workflow benchmark runs only the CI study (about 8
+minutes in all instead of about 33); ``--quick`` is a smoke run of every benchmark with few
 repeats and only a part of the CI study (under a minute, what the test suite runs), whose
 figures are not measurements.
 """

@@ -199,9 +199,15 @@ def test_method_styles_come_from_the_classes(ci):
     assert methods["raw"] == {"role": "unaugmented", "label": "raw", "family": "raw",
                               "colour": "#000000", "marker": "o"}  # fmt: skip
     assert methods["smote"]["colour"] == "#029E73" and methods["smote"]["label"] == "SMOTE"
-    # instances of one generator share its style and family, and are told apart by their label
+    # instances of one generator share its style and family, and are told apart by their key
+    # where an item shows more than one of them, and only there
     assert methods["shift_1"]["family"] == methods["biased_oracle"]["family"] == "biased_oracle"
-    assert methods["shift_1"]["label"] == "shift_1 (biased oracle)"
+    assert methods["shift_1"]["label"] == methods["biased_oracle"]["label"] == "biased oracle"
+    shown = ci.catalogue_for([ci.report_job("figure", "synthetic_error")])["methods"]
+    assert shown["shift_1"]["label"] == "shift_1 (biased oracle)"
+    assert shown["biased_oracle"]["label"] == "biased_oracle (biased oracle)"
+    alone = ci.catalogue_for([ci.report_job("figure", "misspecified")])["methods"]
+    assert alone["biased_oracle"]["label"] == "biased oracle"
     families = {m["family"]: m["colour"] for m in methods.values()}
     assert len(set(families.values())) == len(families)  # no two generators alike
 

@@ -18,7 +18,7 @@ from augsim.sources.dgps import make_dgp
 from augsim.sources.simulate import simulate_test, simulate_training
 from augsim.steps import evaluate
 from augsim.steps.fit import fit_replicates
-from augsim.study import validation
+from augsim.study import catalogue, validation
 from augsim.study.methods import Role
 
 CI = yaml.safe_load((REPO / "config" / "ci.yaml").read_text())
@@ -49,7 +49,7 @@ def test_two_instances_of_one_generator_are_told_apart_by_their_keys():
     config = _edited(
         lambda c: c["generators"].update(smote_k3={"name": "smote", "params": {"k_neighbors": 3}})
     )
-    methods = validation.check_config(config).catalogue["methods"]
+    methods = catalogue.told_apart(validation.check_config(config).catalogue["methods"])
     assert methods["smote"]["label"] == "smote (SMOTE)"
     assert methods["smote_k3"]["label"] == "smote_k3 (SMOTE)"
     assert methods["ros"]["label"] == "ROS"

@@ -7,6 +7,8 @@ that a job's params change only when what it shows does.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from augsim.report.registry import SECTIONS
 from augsim.sources import finite
 from augsim.sources.kinds import FINITE, SIMULATED
@@ -35,22 +37,31 @@ def cut(plan, jobs) -> dict:
             sources.update(plan.config["population"]["dgps"])
     full = plan.catalogue
     return {
-        "methods": {k: v for k, v in full["methods"].items() if k in methods},
+        "methods": told_apart({k: v for k, v in full["methods"].items() if k in methods}),
         "models": {k: v for k, v in full["models"].items() if k in models},
         "sources": {k: v for k, v in full["sources"].items() if k in sources},
     }
 
 
+def told_apart(methods: dict[str, dict]) -> dict[str, dict]:
+    """``methods`` with the label of every instance of a generator shown more than once among
+    them told apart by its key: a figure names each of its instances, and a method's label does
+    not change with what other figures show."""
+    families = Counter(entry["family"] for entry in methods.values())
+    return {
+        key: entry | {"label": f"{key} ({entry['label']})"} if families[entry["family"]] > 1
+        else entry
+        for key, entry in methods.items()
+    }  # fmt: skip
+
+
 def _methods(plan) -> dict[str, dict]:
-    names = [spec.get("name", spec.get("class")) for spec in plan.config["generators"].values()]
     methods = {key: {"role": str(role), "label": key, "family": key} | BUILT_IN_STYLES[key]
                for key, role in BUILT_IN.items()}  # fmt: skip
     for key, cls in plan.generator_classes.items():
         spec = plan.config["generators"][key]
         name = spec.get("name", spec.get("class"))
-        # a second instance of one generator is told apart by its key
-        label = cls.label if names.count(name) == 1 else f"{key} ({cls.label})"
-        methods[key] = {"role": str(cls.role), "label": label, "family": name, **cls.style()}
+        methods[key] = {"role": str(cls.role), "label": cls.label, "family": name, **cls.style()}
     return methods
 
 
