@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import linalg
+from sklearn.metrics.pairwise import rbf_kernel
 
-from augsim.sources.dgps import Component, mixture_moments
+from augsim.sources.dgps import Component, gaussian_log_density, mixture_moments
 
 
 def kernel_width(reference: Sequence[Component] | np.ndarray) -> float:
@@ -45,10 +47,7 @@ def kernel_width(reference: Sequence[Component] | np.ndarray) -> float:
 
 def gaussian_kernel(X: np.ndarray, Y: np.ndarray, width2: float) -> np.ndarray:
     """``k(x_i, y_j)`` (n, m) for rows ``X`` (n, d) and ``Y`` (m, d)."""
-    squared = (
-        np.sum(X**2, axis=1)[:, np.newaxis] + np.sum(Y**2, axis=1)[np.newaxis, :] - 2.0 * X @ Y.T
-    )
-    return np.exp(-np.clip(squared, 0.0, None) / (2.0 * width2))
+    return rbf_kernel(X, Y, gamma=1.0 / (2.0 * width2))
 
 
 def expected_kernel(a: Component, b: Component, width2: float) -> float:
@@ -108,12 +107,12 @@ def distance(squared: float) -> float:
 
 
 def _scaled_density(delta: np.ndarray, spread: np.ndarray, width2: float) -> np.ndarray:
-    """``(h^2)^(d/2) |S|^(-1/2) exp(-delta' S^-1 delta / 2)`` for one or many rows ``delta``."""
-    chol = np.linalg.cholesky(spread)
-    solved = np.linalg.solve(chol, np.atleast_2d(delta).T)
-    log_det = 2.0 * np.sum(np.log(np.diag(chol)))
-    log_value = 0.5 * (len(spread) * np.log(width2) - log_det) - 0.5 * np.sum(solved**2, axis=0)
-    values = np.exp(log_value)
+    """``(h^2)^(d/2) |S|^(-1/2) exp(-delta' S^-1 delta / 2)`` for one or many rows ``delta``:
+    ``(2 pi h^2)^(d/2)`` times the ``N(0, S)`` density."""
+    rows = np.atleast_2d(delta)
+    chol = linalg.cholesky(spread, lower=True)
+    log_density = gaussian_log_density(rows, np.zeros(rows.shape[1]), chol)
+    values = np.exp(0.5 * rows.shape[1] * np.log(2.0 * np.pi * width2) + log_density)
     return values if np.ndim(delta) == 2 else values[0]
 
 

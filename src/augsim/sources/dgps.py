@@ -118,7 +118,7 @@ class GaussianMixtureDGP:
         """Log density of class ``label`` at the rows of ``X`` (n, dim); returns (n,)."""
         X = self._check_rows(X)
         terms = [
-            np.log(comp.weight) + _gaussian_logpdf(X, comp.mean, chol)
+            np.log(comp.weight) + gaussian_log_density(X, comp.mean, chol)
             for comp, chol in zip(self._components[label], self._cholesky[label], strict=True)
         ]
         return special.logsumexp(np.stack(terms), axis=0)
@@ -146,7 +146,8 @@ def convolved(components: Sequence[Component], kernel: np.ndarray) -> list[Compo
     return [Component(w, mean, cov + kernel) for w, mean, cov in components]
 
 
-def _gaussian_logpdf(X: np.ndarray, mean: np.ndarray, chol: np.ndarray) -> np.ndarray:
+def gaussian_log_density(X: np.ndarray, mean: np.ndarray, chol: np.ndarray) -> np.ndarray:
+    """Log density of ``N(mean, chol chol')`` at the rows of ``X`` (n, d); returns (n,)."""
     z = linalg.solve_triangular(chol, (X - mean).T, lower=True)
     log_det = 2.0 * np.log(np.diag(chol)).sum()
     return -0.5 * (np.einsum("ij,ij->j", z, z) + log_det + X.shape[1] * np.log(2 * np.pi))
