@@ -11,7 +11,7 @@ from augsim.workflow.runtime import rule_script
 def main(smk, log) -> None:
     # a source without a population has neither exact metrics nor a Bayes reference
     population = smk.params.population
-    metric_rows = evaluate.evaluate_fits(
+    columns = evaluate.evaluate_fits(
         io.read_arrays(smk.input.fits),
         io.read_arrays(smk.input.test),
         model=build_model(smk.params.model),
@@ -19,11 +19,12 @@ def main(smk, log) -> None:
         population=build_dgp(population) if population else None,
         bayes=evaluate.bayes_lookup(io.read_rows(smk.input.bayes)) if smk.input.bayes else None,
         class_counts=tuple(smk.params.class_counts),
+        sources=smk.params.sources,
     )
     cell = {"dgp": smk.wildcards.source, "n": int(smk.wildcards.n)}
     cell |= {"model": smk.wildcards.model, "method": smk.wildcards.method}
-    io.write_rows([cell | row for row in metric_rows], smk.output[0])
-    log.info("wrote %d metric rows", len(metric_rows))
+    io.write_columns(cell | columns, smk.output[0])
+    log.info("wrote %d metric rows", len(columns["value"]))
 
 
 if __name__ == "__main__":

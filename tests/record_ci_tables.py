@@ -17,8 +17,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workflow_helpers import RECORDED, RECORDED_TABLES, assert_matches_recorded, copy_workflow
+from workflow_helpers import (
+    RECORDED,
+    RECORDED_TABLES,
+    assert_matches_recorded,
+    copy_workflow,
+    produced_table,
+)
 from workflow_helpers import snakemake as run_snakemake
+
+from augsim.workflow import io
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,11 +42,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if changed else 0
         for table in RECORDED:
             target = RECORDED_TABLES / f"{table.split('/')[-1]}.csv.gz"
-            with (
-                open(results / f"{table}.csv", "rb") as source,
-                gzip.GzipFile(target, "wb", mtime=0) as out,
-            ):
-                shutil.copyfileobj(source, out)
+            with tempfile.TemporaryDirectory() as text_dir:
+                text = Path(text_dir) / "table.csv"
+                io.write_table(io.read_table(produced_table(results, table)), text)
+                with open(text, "rb") as source, gzip.GzipFile(target, "wb", mtime=0) as out:
+                    shutil.copyfileobj(source, out)
             print(f"recorded {target}")
     return 0
 

@@ -219,7 +219,7 @@ def test_library_failures_are_failed_replicates_not_crashes(name):
         population=HETERO, bayes=None, class_counts=(200, 10),
     )  # fmt: skip
     cell = {"dgp": "f", "n": 210, "model": "logistic", "method": name}
-    replicates = pd.DataFrame([cell | row for row in metric_rows])
+    replicates = pd.DataFrame(cell | metric_rows)
     summary = aggregate.summarise(replicates)
     assert (summary["n_failed"] == 1).all() and (summary["n_ok"] == 1).all()
     (failure,) = aggregate.failures(replicates).itertuples()

@@ -177,10 +177,11 @@ def test_each_split_is_scored_on_its_own_test_part():
     fits = fit_replicates(train, None, lambda: make_model("logistic"), role=Role.UNAUGMENTED,
                           gammas=[])  # fmt: skip
     n1 = int(train["y"].sum())
-    rows = evaluate.evaluate_fits(
+    columns = evaluate.evaluate_fits(
         fits, test, model=make_model("logistic"), prevalences={"training": 0.15},
         population=None, bayes=None, class_counts=(len(train["y"]) - n1, n1),
     )  # fmt: skip
+    rows = pd.DataFrame(columns).to_dict("records")
     auroc = {r["replicate"]: r["value"] for r in rows if r["metric"] == "auroc"}
     for k, replicate in enumerate(fits["replicate"]):
         scores = test["X"][k] @ fits["coef"][k] + fits["intercept"][k]

@@ -157,9 +157,9 @@ def _failing_cell(failing):
             fits, test, model=make_model("logistic"), prevalences=prevalences,
             population=SHARED, bayes=bayes, class_counts=(200, 10),
         )  # fmt: skip
-        rows += [{"dgp": "s", "n": 210, "model": "logistic", "method": method} | r
-                 for r in metric_rows]  # fmt: skip
-    replicates = pd.DataFrame(rows)
+        cell = {"dgp": "s", "n": 210, "model": "logistic", "method": method}
+        rows.append(pd.DataFrame(cell | metric_rows))
+    replicates = pd.concat(rows, ignore_index=True)
     return replicates, aggregate.summarise(replicates)
 
 

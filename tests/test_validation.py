@@ -9,6 +9,7 @@ model gets exact metrics and population curves without any other change.
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from workflow_helpers import REPO
@@ -222,5 +223,6 @@ def test_a_new_linear_model_is_scored_exactly_and_the_quadratic_one_is_not(with_
             bayes=None,
             class_counts=(200, 10),
         )
+        rows = pd.DataFrame(rows).to_dict("records")
         assert {row["source"] for row in rows} == (expected or {"empirical"})
         assert all(np.isnan(row["regret"]) for row in rows)  # no Bayes reference given

@@ -143,7 +143,8 @@ _NUMBER = re.compile(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?")
 
 
 def assert_matches_recorded(results: Path, table: str) -> None:
-    """``results/<table>.csv`` of a CI run equals its recorded copy in tests/data/ci_tables.
+    """``results/<table>.csv`` (``.parquet`` for a long table) of a CI run equals its recorded
+    copy in tests/data/ci_tables.
 
     Every label, count and verdict must match exactly; a float within the tolerance of how it is
     computed (:data:`TIGHT`, :data:`LOOSE`). On the machine that recorded them, the files are
@@ -152,8 +153,14 @@ def assert_matches_recorded(results: Path, table: str) -> None:
     from augsim.workflow import io
 
     recorded = io.read_table(RECORDED_TABLES / f"{table.split('/')[-1]}.csv.gz")
-    produced = io.read_table(Path(results) / f"{table}.csv")
+    produced = io.read_table(produced_table(results, table))
     assert_tables_match(produced, recorded, table)
+
+
+def produced_table(results: Path, table: str) -> Path:
+    """The file of ``table`` in a run's results: Parquet for a long table, else CSV."""
+    parquet = Path(results) / f"{table}.parquet"
+    return parquet if parquet.exists() else Path(results) / f"{table}.csv"
 
 
 def _loose_rows(table: pd.DataFrame) -> np.ndarray:
@@ -205,7 +212,7 @@ def metric_paths(configfile: Path, dgp: str) -> list[str]:
     plan = Plan(config)
     results = f"results/{config['run_name']}/metrics"
     return [
-        f"{results}/{cell.source}/n{cell.n}/{cell.model}/{cell.method}/chunk_{chunk}.csv"
+        f"{results}/{cell.source}/n{cell.n}/{cell.model}/{cell.method}/chunk_{chunk}.parquet"
         for cell in plan.fitted_cells
         if cell.source == dgp
         for chunk in plan.cell_chunks(cell)

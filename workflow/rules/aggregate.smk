@@ -22,6 +22,7 @@ rule aggregate_results:
     params:
         code=code("aggregate_results"),
         gamma_zero_cells=PLAN.gamma_zero_cells,
+        metric_groups=METRIC_GROUPS,
     script:
         "../../scripts/aggregate_results.py"
 

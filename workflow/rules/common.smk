@@ -126,26 +126,37 @@ def fit_path(source, n, model, method, chunk):
 
 
 def metrics_path(source, n, model, method, chunk):
-    return f"{RESULTS}/metrics/{source}/n{n}/{model}/{method}/chunk_{chunk}.csv"
+    return f"{RESULTS}/metrics/{source}/n{n}/{model}/{method}/chunk_{chunk}.parquet"
 
 
 def test_error_path(source, n, model):
     return f"{RESULTS}/test_error/{source}_n{n}_{model}.csv"
 
 
+# Tables of millions of rows are Parquet; the rest CSV, for people to open.
+LONG_TABLES = ("replicates",)
+
+
 def table_path(table):
-    return f"{RESULTS}/tables/{table}.csv"
+    suffix = "parquet" if table in LONG_TABLES else "csv"
+    return f"{RESULTS}/tables/{table}.{suffix}"
 
 
 def figure_paths(figure):
     return [f"{RESULTS}/figures/{figure}.{ext}" for ext in ("pdf", "png")]
 
 
-ALL_METRICS = [
-    metrics_path(cell.source, cell.n, cell.model, cell.method, chunk)
-    for cell in PLAN.fitted_cells
-    for chunk in PLAN.cell_chunks(cell)
-]
+# The metric chunks by (source, n, model), in the replicate table's order: each group is
+# aggregated on its own (augsim.steps.aggregate).
+METRIC_GROUPS = {
+    f"{source}/n{n}/{model}": [
+        metrics_path(cell.source, cell.n, cell.model, cell.method, chunk)
+        for cell in cells
+        for chunk in PLAN.cell_chunks(cell)
+    ]
+    for (source, n, model), cells in PLAN.cells_by_group.items()
+}
+ALL_METRICS = [path for paths in METRIC_GROUPS.values() for path in paths]
 ALL_TEST_ERRORS = [test_error_path(*triple) for triple in PLAN.test_error_cells]
 
 

@@ -18,6 +18,9 @@ rule evaluate_models:
     params:
         code=code("evaluate_models", model_modules),
         population=population_spec,
+        sources=lambda wildcards: PLAN.metric_sources(
+            wildcards.source, wildcards.n, wildcards.model, wildcards.method
+        ),
         model=lambda wildcards: config["models"][wildcards.model],
         prevalences=lambda wildcards: PLAN.evaluation_prevalences(
             wildcards.source, int(wildcards.n)

@@ -4,7 +4,8 @@ The replicate table has one row per (dgp, n, model, method, gamma, replicate, ev
 source, metric). A summary row describes one cell of that table over replicates: the mean
 value, the mean paired difference from ``raw`` on the same replicate (the same training data),
 the mean regret against the Bayes score, each with a standard error and a 95% t interval,
-and how many replicates failed.
+and how many replicates failed. Every statistic pairs rows within one (dgp, n, model), so the
+table is built, summarised and written one such group at a time, in its sort order.
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ REPLICATE_COLUMNS = [
     "regret",
     "error",
 ]
+
+
+def replicate_table(chunks: list[pd.DataFrame], gamma_zero_cells: list[dict]) -> pd.DataFrame:
+    """The replicate rows of one (dgp, n, model) group from its chunks' metric rows, with each
+    method's rows at gamma 0 (:func:`with_gamma_zero`), in the replicate table's column and row
+    order."""
+    replicates = with_gamma_zero(pd.concat(chunks, ignore_index=True), gamma_zero_cells)
+    ordered = replicates[REPLICATE_COLUMNS].sort_values(REPLICATE_COLUMNS[:9])
+    return ordered.reset_index(drop=True)
 
 
 def with_gamma_zero(replicates: pd.DataFrame, cells: list[dict]) -> pd.DataFrame:

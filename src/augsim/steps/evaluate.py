@@ -1,9 +1,11 @@
 """Metric rows of fitted scores: on the test rows and, where they exist, exact population values.
 
-Every fit is scored on test rows reweighted to each evaluation prevalence (``empirical``). A
-model that declares exact population metrics (``exact_population``), fitted on a source with a
-population, is also scored exactly (``population``, see
-:func:`augsim.sources.kinds.metric_sources`).
+A fit is scored on test rows reweighted to each evaluation prevalence (``empirical``) and, for
+a model that declares exact population metrics (``exact_population``) fitted on a source with a
+population, exactly (``population``, see :func:`augsim.sources.kinds.metric_sources`). Only the
+sources some table, figure or claim reads are computed: the shown one (the most precise), and
+the test set's beside exact metrics only where an item compares them on the test set
+(:meth:`augsim.study.plan.Plan.metric_sources`).
 Regret is the Bayes reference minus the value, where the source has a Bayes reference.
 
 The calibration metrics of the score read as log-odds (:mod:`augsim.metrics.calibration`) come from
@@ -15,6 +17,7 @@ reference, so no regret.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -22,7 +25,7 @@ from augsim.metrics import calibration
 from augsim.metrics.ranking import score_metrics_at
 from augsim.metrics.registry import ALL, RANKING
 from augsim.sources.dgps import GaussianMixtureDGP
-from augsim.sources.kinds import POPULATION, metric_sources
+from augsim.sources.kinds import EMPIRICAL, POPULATION, metric_sources
 from augsim.study.design import minority_weight
 
 
@@ -35,43 +38,79 @@ def evaluate_fits(
     population: GaussianMixtureDGP | None,
     bayes: dict[float, dict[str, float]] | None,
     class_counts: tuple[int, int],
-) -> list[dict]:
-    """Metric rows for every fit of a chunk.
+    sources: Sequence[str] | None = None,
+) -> dict[str, np.ndarray]:
+    """Metric rows for every fit of a chunk, as columns.
 
     ``test`` holds one test set (``X`` (T, d)) or each replicate's own (``X`` (R, T, d) with
     ``replicate`` (R,): a data set's test parts). ``population`` is the source's DGP, or None
     for a source without one; ``bayes`` maps a prevalence to the Bayes metrics there (see
     :func:`bayes_lookup`), or is None; ``class_counts`` are the training replicates' (n0, n1),
-    which give each fit's minority share at its gamma. A failed fit gives NaN values and its
-    error text. Returns one dict per (fit, prevalence, source, metric).
+    which give each fit's minority share at its gamma. ``sources`` are the metric sources to
+    compute, the shown one last (:meth:`augsim.study.plan.Plan.metric_sources`; None: every one
+    the model and the source have). A failed fit gives NaN values and its error text.
+
+    Returns equal-length arrays, one entry per (fit, prevalence, source, metric) in that order:
+    ``replicate``, ``gamma``, ``evaluation``, ``prevalence``, ``source``, ``metric``,
+    ``value``, ``bayes``, ``regret`` and ``error``.
     """
-    test_features = _test_features(test, model, keeps_scores(fits))
-    sources = metric_sources(
+    available = metric_sources(
         exact_model=model.exact_population, has_population=population is not None
     )
-    rows = []
+    sources = available if sources is None else tuple(sources)
+    if not sources or sources[-1] != available[-1] or not set(sources) <= set(available):
+        raise ValueError(f"metric sources {list(sources)}: the shown one, {available[-1]!r}, "
+                         f"must come last, among {list(available)}")  # fmt: skip
+    block = [(source, metric) for source in sources for metric in _metrics_of(source, sources)]
+    on_test_set = EMPIRICAL in sources
+    test_features = _test_features(test, model, keeps_scores(fits) or not on_test_set)
+    labels, values = list(prevalences), list(prevalences.values())
+    fitted = np.full((len(fits["replicate"]), len(values), len(block)), np.nan)
     for i, replicate in enumerate(fits["replicate"]):
-        fit = {"replicate": int(replicate), "gamma": float(fits["gamma"][i])}
-        error = str(fits["error"][i])
-        if error:
-            by_prevalence = [dict.fromkeys(sources) for _ in prevalences]
-        else:
-            share = minority_weight(fit["gamma"], *class_counts)
-            by_prevalence = _fit_metrics(
-                test["y"], fit_scores(fits, i, test_features(int(replicate))), population,
-                fits["coef"][i], fits["intercept"][i], prevalences=list(prevalences.values()),
-                sources=sources, share=share,
-            )  # fmt: skip
-        for (label, prevalence), by_source in zip(prevalences.items(), by_prevalence, strict=True):
-            reference = _reference(bayes, prevalence)
-            where = fit | {"evaluation": label, "prevalence": prevalence}
-            rows += _metric_rows(where, by_source, reference, error)
-    return rows
+        if str(fits["error"][i]):
+            continue
+        share = minority_weight(float(fits["gamma"][i]), *class_counts)
+        scores = fit_scores(fits, i, test_features(int(replicate))) if on_test_set else None
+        by_prevalence = _fit_metrics(
+            test["y"], scores, population,
+            fits["coef"][i], fits["intercept"][i], prevalences=values, sources=sources,
+            share=share,
+        )  # fmt: skip
+        fitted[i] = [[by_source[s][m] for s, m in block] for by_source in by_prevalence]
+    reference = np.array([[_reference(bayes, p).get(m, np.nan) for _, m in block] for p in values])
+    return _columns(fits, labels, values, block, fitted, reference)
 
 
-def _test_features(test: dict[str, np.ndarray], model, kept: bool):
-    """``replicate -> features`` of its test rows (None for fits that kept their scores)."""
-    if kept:
+def _metrics_of(source: str, sources: Sequence[str]) -> tuple[str, ...]:
+    """Every metric from the shown source (the last), the ranking ones from the others."""
+    return ALL if source == sources[-1] else RANKING
+
+
+def _columns(fits, labels, values, block, fitted, reference) -> dict[str, np.ndarray]:
+    """The metric columns of :func:`evaluate_fits` from the values (F, P, K) of F fits at P
+    prevalences over the K (source, metric) pairs of ``block``, and the Bayes values (P, K)."""
+    n_fits, per_fit = fitted.shape[0], fitted.shape[1] * fitted.shape[2]
+    per_prevalence = len(block)
+    bayes = np.broadcast_to(reference, fitted.shape).reshape(-1)
+    value = fitted.reshape(-1)
+    return {
+        "replicate": np.repeat(np.asarray(fits["replicate"], dtype=np.int64), per_fit),
+        "gamma": np.repeat(np.asarray(fits["gamma"], dtype=float), per_fit),
+        "evaluation": np.tile(np.repeat(np.array(labels, dtype=str), per_prevalence), n_fits),
+        "prevalence": np.tile(np.repeat(np.array(values, dtype=float), per_prevalence), n_fits),
+        "source": np.tile(np.array([s for s, _ in block], dtype=str), n_fits * len(values)),
+        "metric": np.tile(np.array([m for _, m in block], dtype=str), n_fits * len(values)),
+        "value": value,
+        "bayes": bayes,
+        "regret": bayes - value,
+        "error": np.repeat(np.asarray(fits["error"], dtype=str), per_fit),
+    }
+
+
+def _test_features(test: dict[str, np.ndarray], model, unused: bool):
+    """``replicate -> features`` of its test rows (None where they are ``unused``: the fits
+    kept their scores, or no metric is taken on the test set)."""
+    if unused:
         return lambda replicate: None
     if test["X"].ndim == 2:
         shared = model.features(test["X"])
@@ -98,8 +137,11 @@ def _fit_metrics(y_test, scores, population, coef, intercept, *, prevalences, so
     """Per prevalence, the metrics of one fit by source; the test scores are sorted once. The
     shown source (the last) adds the calibration metrics, as fitted and prior-shift corrected
     from the fit's minority ``share`` to each prevalence."""
-    empirical = score_metrics_at(y_test, scores, prevalences)
-    by_prevalence = [{"empirical": values} for values in empirical]
+    by_prevalence = [{} for _ in prevalences]
+    if EMPIRICAL in sources:
+        empirical = score_metrics_at(y_test, scores, prevalences)
+        for values, by_source in zip(empirical, by_prevalence, strict=True):
+            by_source[EMPIRICAL] = values
     if POPULATION in sources:
         from augsim.population.linear import linear_metrics_at
 
@@ -117,7 +159,7 @@ def _fit_metrics(y_test, scores, population, coef, intercept, *, prevalences, so
         else:
             (fitted,) = calibration.calibration_metrics_at(y_test, scores, [pi])
             (corrected,) = calibration.calibration_metrics_at(y_test, scores + shift, [pi])
-        by_source[shown] = by_source[shown] | fitted | calibration.corrected(corrected)
+        by_source[shown] = by_source.get(shown, {}) | fitted | calibration.corrected(corrected)
     return by_prevalence
 
 
@@ -125,21 +167,6 @@ def _reference(bayes: dict | None, prevalence: float) -> dict[str, float]:
     if bayes is None:
         return dict.fromkeys(RANKING, np.nan)
     return bayes[_prevalence_key(prevalence)]
-
-
-def _metric_rows(where: dict, by_source: dict, reference: dict, error: str) -> list[dict]:
-    shown = list(by_source)[-1]
-    rows = []
-    for source, values in by_source.items():
-        for metric in ALL if source == shown else RANKING:
-            value = np.nan if values is None else values[metric]
-            bayes = reference.get(metric, np.nan)
-            rows.append(
-                where
-                | {"source": source, "metric": metric, "value": value}
-                | {"bayes": bayes, "regret": bayes - value, "error": error}
-            )
-    return rows
 
 
 def _prevalence_key(prevalence: float) -> float:

@@ -173,6 +173,14 @@ class Plan:
         return study_cells.fitted(self.cells, self.roles)
 
     @cached_property
+    def cells_by_group(self) -> dict[tuple[str, int, str], list[Cell]]:
+        """The fitted cells by (source, n, model), sorted as the replicate table is."""
+        groups: dict[tuple[str, int, str], list[Cell]] = defaultdict(list)
+        for cell in self.fitted_cells:
+            groups[(cell.source, cell.n, cell.model)].append(cell)
+        return dict(sorted(groups.items()))
+
+    @cached_property
     def gamma_zero_cells(self) -> list[dict]:
         return study_cells.gamma_zero(self.cells, self.roles)
 
@@ -251,6 +259,29 @@ class Plan:
             exact_model=self.exact(model), has_population=self.source_kind(source).has_population
         )
         return sources[-1] != EMPIRICAL
+
+    def metric_sources(self, source: str, n: int | str, model: str, method: str) -> tuple[str, ...]:
+        """The metric sources computed for the fits of a cell, the shown one last: the shown
+        one, which every table, figure and claim reads, and the test set's beside exact metrics
+        only where an item reads it there (:attr:`read_on_test_set`)."""
+        sources = metric_sources(
+            exact_model=self.exact(model), has_population=self.source_kind(source).has_population
+        )
+        if (source, int(n), model, method) in self.read_on_test_set:
+            return sources
+        return sources[-1:]
+
+    @cached_property
+    def read_on_test_set(self) -> set[tuple[str, int, str, str]]:
+        """The cells (source, n, model, method) an item reads on the test set although the
+        model has exact population metrics there: a claim's control model, compared on the test
+        set as the flexible models are, with raw and the methods of the claim's view."""
+        return {
+            (source, job.selection.size(source), model, method)
+            for job in self.report_jobs
+            if (model := job.options.get("control_model")) and (source := job.options["control"])
+            for method in (RAW, *job.selection.methods)
+        }
 
     # --- population curves -------------------------------------------------------------------
 

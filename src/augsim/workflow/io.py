@@ -1,7 +1,9 @@
 """File formats and atomic writes.
 
-Arrays go to ``.npz`` files, tables to ``.csv`` (floats written with full round-trip
-precision, so a table read back is the table written). Every writer writes to a temporary file
+Arrays go to ``.npz`` files; long tables (metric rows, the replicate table) to Parquet
+(``.parquet``: typed columns, compressed, readable by column and by row group), the tables
+people open by hand to ``.csv`` (floats written with full round-trip precision, so a table
+read back is the table written). Every writer writes to a temporary file
 beside its target and renames it into place, so an interrupted job never leaves a partial file at
 a final output path.
 
@@ -17,7 +19,7 @@ import os
 import shlex
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,6 +142,41 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike) -> None:
             block.to_csv(handle, index=False, header=start == 0, float_format="%.17g", na_rep="NaN")
 
 
+def write_columns(columns: Mapping[str, np.ndarray | Any], path: str | os.PathLike) -> None:
+    """Write equal-length columns (arrays; a scalar fills its column) as a Parquet table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    length = max((np.size(v) for v in columns.values() if np.ndim(v)), default=0)
+    arrays = {
+        name: pa.array(np.full(length, value) if np.ndim(value) == 0 else np.asarray(value))
+        for name, value in columns.items()
+    }
+    with atomic_path(path) as tmp:
+        pq.write_table(pa.table(arrays), tmp)
+
+
+def write_parquet(frames: Iterable[pd.DataFrame], path: str | os.PathLike) -> int:
+    """Write tables of one layout as one Parquet file, one row group each, without holding
+    them all; returns the rows written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    written = 0
+    with atomic_path(path) as tmp:
+        writer = None
+        for frame in frames:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            written += len(frame)
+        if writer is None:
+            raise ValueError(f"no table to write to {path}")
+        writer.close()
+    return written
+
+
 def write_rows(rows: Sequence[dict[str, Any]], path: str | os.PathLike) -> None:
     """Write dict rows (one key set) as a CSV table, formatted as :func:`write_table` does.
 
@@ -184,20 +221,36 @@ def _text_size(path: str | os.PathLike) -> int | None:
     return size
 
 
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV table written by :func:`write_table`; :class:`UnreadableFile` if it cannot."""
+def read_table(path: str | os.PathLike, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a table written by :func:`write_table` (CSV), :func:`write_columns` or
+    :func:`write_parquet` (Parquet; only ``columns`` when given); :class:`UnreadableFile` if it
+    cannot."""
     import pandas as pd
 
     path = os.fspath(path)
+    if Path(path).suffix == ".parquet":
+        return _read_parquet(path, columns)
     try:
         if _text_size(path) == 1:
             return pd.DataFrame()  # a lone newline: what write_table writes for no columns
         # Only "NaN" is missing: an empty text field (say, no error) stays an empty string.
-        return pd.read_csv(path, keep_default_na=False, na_values=["NaN"])
+        return pd.read_csv(path, keep_default_na=False, na_values=["NaN"], usecols=columns)
     except _NOT_THE_FILE:
         raise
     except Exception as err:  # pandas' ParserError, EmptyDataError, UnicodeDecodeError, EOFError...
         raise UnreadableFile(path, "the table", _problem(err)) from err
+
+
+def _read_parquet(path: str, columns: Sequence[str] | None) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path, columns=None if columns is None else list(columns))
+    except _NOT_THE_FILE:
+        raise
+    except Exception as err:  # ArrowInvalid (not Parquet, truncated), OSError, KeyError...
+        raise UnreadableFile(path, "the table", _problem(err)) from err
+    return table.to_pandas()
 
 
 def read_tables(paths: Sequence[str | os.PathLike]) -> pd.DataFrame:
