@@ -1,29 +1,40 @@
 """Rule aggregate_results: the replicate table, its summary and the list of failures.
 
-One (dgp, n, model) group of metric chunks at a time: its replicate rows are written as one
-row group of the Parquet table and summarised, so no more than one group is held at once.
+One method of one (dgp, n, model) group at a time (:func:`augsim.steps.aggregate.method_parts`):
+its replicate rows are written as one row group of the Parquet table and summarised, so little
+more than one method's rows is held at once.
 """
 
+import functools
+
 import pandas as pd
+import pyarrow as pa
 
 from augsim.steps import aggregate
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
 
+def read_chunks(paths: list[str]) -> pd.DataFrame:
+    return pd.concat([io.read_table(path) for path in paths], ignore_index=True)
+
+
 @rule_script
 def main(smk, log) -> None:
+    # pyarrow's default allocator keeps freed memory for reuse; the system's returns it, so the
+    # job's peak stays near one method's rows
+    pa.set_memory_pool(pa.system_memory_pool())
     summaries, failures = [], []
 
-    def groups():
-        for paths in smk.params.metric_groups.values():
-            chunks = [io.read_table(path) for path in paths]
-            replicates = aggregate.replicate_table(chunks, smk.params.gamma_zero_cells)
-            summaries.append(aggregate.summarise(replicates))
-            failures.append(aggregate.failures(replicates))
-            yield replicates
+    def parts():
+        for by_method in smk.params.metric_groups.values():
+            readers = {m: functools.partial(read_chunks, paths) for m, paths in by_method.items()}
+            for replicates, summary in aggregate.method_parts(readers, smk.params.gamma_zero_cells):
+                summaries.append(summary)
+                failures.append(aggregate.failures(replicates))
+                yield replicates
 
-    rows = io.write_parquet(groups(), smk.output.replicates)
+    rows = io.write_parquet(parts(), smk.output.replicates)
     summary = pd.concat(summaries, ignore_index=True)
     failed = pd.concat(failures, ignore_index=True)
     io.write_table(summary, smk.output.summary)

@@ -146,17 +146,24 @@ def figure_paths(figure):
     return [f"{RESULTS}/figures/{figure}.{ext}" for ext in ("pdf", "png")]
 
 
-# The metric chunks by (source, n, model), in the replicate table's order: each group is
-# aggregated on its own (augsim.steps.aggregate).
+# The metric chunks by (source, n, model) and method, in the replicate table's order: each
+# method of a group is aggregated on its own (augsim.steps.aggregate).
 METRIC_GROUPS = {
-    f"{source}/n{n}/{model}": [
-        metrics_path(cell.source, cell.n, cell.model, cell.method, chunk)
+    f"{source}/n{n}/{model}": {
+        cell.method: [
+            metrics_path(cell.source, cell.n, cell.model, cell.method, chunk)
+            for chunk in PLAN.cell_chunks(cell)
+        ]
         for cell in cells
-        for chunk in PLAN.cell_chunks(cell)
-    ]
+    }
     for (source, n, model), cells in PLAN.cells_by_group.items()
 }
-ALL_METRICS = [path for paths in METRIC_GROUPS.values() for path in paths]
+ALL_METRICS = [
+    path
+    for by_method in METRIC_GROUPS.values()
+    for paths in by_method.values()
+    for path in paths
+]
 ALL_TEST_ERRORS = [test_error_path(*triple) for triple in PLAN.test_error_cells]
 
 

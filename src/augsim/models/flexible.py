@@ -22,6 +22,7 @@ differ. ``tests/test_flexible_models.py`` checks the first two.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from typing import Any, ClassVar
@@ -110,15 +111,22 @@ class FlexibleModel(ScoreModel):
             return self._scores(np.asarray(X, dtype=float))
 
     def _threads(self):
-        from threadpoolctl import threadpool_limits
-
-        return threadpool_limits(limits=self.threads)
+        return _thread_pools().limit(limits=self.threads)
 
     def _estimator(self, *, random_state: int):
         raise NotImplementedError
 
     def _scores(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         return self.estimator_.decision_function(X)
+
+
+@functools.cache
+def _thread_pools():
+    """The process's thread pools, found once: threadpoolctl's ``threadpool_limits`` looks for
+    them at every call (about a millisecond, two calls per fit)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 class GradientBoosting(FlexibleModel):

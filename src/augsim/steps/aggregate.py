@@ -4,13 +4,15 @@ The replicate table has one row per (dgp, n, model, method, gamma, replicate, ev
 source, metric). A summary row describes one cell of that table over replicates: the mean
 value, the mean paired difference from ``raw`` on the same replicate (the same training data),
 the mean regret against the Bayes score, each with a standard error and a 95% t interval,
-and how many replicates failed. Every statistic pairs rows within one (dgp, n, model), so the
-table is built, summarised and written one such group at a time, in its sort order.
+and how many replicates failed. Every statistic pairs a method's rows with raw's of the same
+(dgp, n, model), so the table is built, summarised and written one method of one such group at
+a time, in its sort order.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -34,13 +36,26 @@ REPLICATE_COLUMNS = [
 ]
 
 
-def replicate_table(chunks: list[pd.DataFrame], gamma_zero_cells: list[dict]) -> pd.DataFrame:
-    """The replicate rows of one (dgp, n, model) group from its chunks' metric rows, with each
-    method's rows at gamma 0 (:func:`with_gamma_zero`), in the replicate table's column and row
-    order."""
-    replicates = with_gamma_zero(pd.concat(chunks, ignore_index=True), gamma_zero_cells)
-    ordered = replicates[REPLICATE_COLUMNS].sort_values(REPLICATE_COLUMNS[:9])
-    return ordered.reset_index(drop=True)
+def method_parts(
+    chunks: Mapping[str, Callable[[], pd.DataFrame]], gamma_zero_cells: list[dict]
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """The replicate rows and the summary of one (dgp, n, model) group, one method at a time in
+    the tables' order, so that no more than one method's rows and raw's are held at once.
+
+    ``chunks`` maps each method of the group to a function that reads its metric rows; each
+    method's rows at gamma 0 are raw's (:func:`with_gamma_zero`), and its paired differences
+    are taken from raw's rows of the same replicates.
+    """
+    raw = chunks[RAW]() if RAW in chunks else None
+    for method in sorted(chunks):
+        rows = raw if method == RAW else chunks[method]()
+        if raw is not None and method != RAW:
+            cells = [cell for cell in gamma_zero_cells if cell["method"] == method]
+            rows = with_gamma_zero(pd.concat([rows, raw], ignore_index=True), cells)
+        own = rows[rows["method"] == method]
+        replicates = own[REPLICATE_COLUMNS].sort_values(REPLICATE_COLUMNS[:9], ignore_index=True)
+        summary = summarise(rows)
+        yield replicates, summary[summary["method"] == method].reset_index(drop=True)
 
 
 def with_gamma_zero(replicates: pd.DataFrame, cells: list[dict]) -> pd.DataFrame:
