@@ -150,6 +150,11 @@ def summarise(run: dict, results: Path, cores: int) -> dict:
         "startup_share": startup / capacity,
         "scheduling_and_idle_share": 1 - (total_work + startup) / capacity,
         "peak_job_memory_mb": float(lifetimes["max_rss_mb"].max()),
+        "aggregation_memory_mb": float(
+            lifetimes.loc[lifetimes["rule"] == "aggregate_results", "max_rss_mb"].max()
+        ),
+        "results_gb": sum(f.stat().st_size for f in results.rglob("*") if f.is_file()) / 1e9,
+        "logistic_evaluate_over_fit": _evaluate_over_fit(results, "logistic"),
         "peak_job": lifetimes.loc[lifetimes["max_rss_mb"].idxmax(), "rule"],
         "per_rule": {
             rule: {"jobs": int(r["count"]), "work_s": r["sum"], "job_s": r["job_s"]}
@@ -158,12 +163,34 @@ def summarise(run: dict, results: Path, cores: int) -> dict:
     }
 
 
+def _evaluate_over_fit(results: Path, model: str) -> float:
+    """The work of the evaluate jobs of ``model``'s fits over that of its fit jobs (their logs
+    are named ``<source>_n<n>_<model>_<method>_<chunk>``)."""
+    models = {path.name for path in results.glob("fits/*/*/*")}
+    longer = [other for other in models if other.startswith(f"{model}_")]  # logistic_quadratic
+    totals = {}
+    for rule in ("fit_models", "evaluate_models"):
+        logs = [
+            log
+            for log in (results / "logs" / rule).glob("*.log")
+            if re.search(rf"_n\d+_{model}_", log.name)
+            and not any(re.search(rf"_n\d+_{other}_", log.name) for other in longer)
+        ]
+        totals[rule] = sum(float(WORK_LINE.search(log.read_text()).group(1)) for log in logs)
+    return totals["evaluate_models"] / totals["fit_models"]
+
+
 def print_study(name: str, summary: dict) -> None:
     s = summary
     print(
         f"\n{name}: {s['jobs']} jobs on {s['cores']} cores, wall {s['wall_s']:.1f} s "
         f"({s['wall_s'] / 60:.1f} min); CPU {s['user_s']:.0f} s user + {s['system_s']:.0f} s "
         f"system; peak job memory {s['peak_job_memory_mb']:.0f} MB ({s['peak_job']})"
+    )
+    print(
+        f"  results {s['results_gb']:.2f} GB; aggregation's peak memory "
+        f"{s['aggregation_memory_mb']:.0f} MB; logistic fits' evaluation over their fitting "
+        f"{s['logistic_evaluate_over_fit']:.2f}x"
     )
     print(
         f"  Snakemake's own process: {s['snakemake_cpu_s']:.1f} CPU-s, "
