@@ -1,7 +1,6 @@
 """Rule evaluate_models: replicate-level metric rows for one chunk of fits."""
 
 from augsim.models.registry import build_model
-from augsim.sources.dgps import build_dgp
 from augsim.steps import evaluate
 from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
@@ -10,13 +9,17 @@ from augsim.workflow.runtime import rule_script
 @rule_script
 def main(smk, log) -> None:
     # a source without a population has neither exact metrics nor a Bayes reference
-    population = smk.params.population
+    population = None
+    if smk.params.population:  # imported here: a data set's jobs skip SciPy's linear algebra
+        from augsim.sources.dgps import build_dgp
+
+        population = build_dgp(smk.params.population)
     columns = evaluate.evaluate_fits(
         io.read_arrays(smk.input.fits),
         io.read_arrays(smk.input.test),
         model=build_model(smk.params.model),
         prevalences=smk.params.prevalences,
-        population=build_dgp(population) if population else None,
+        population=population,
         bayes=evaluate.bayes_lookup(io.read_rows(smk.input.bayes)) if smk.input.bayes else None,
         class_counts=tuple(smk.params.class_counts),
         sources=smk.params.sources,

@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from augsim.metrics import calibration
 from augsim.metrics.ranking import score_metrics_at
 from augsim.metrics.registry import ALL, RANKING
-from augsim.sources.dgps import GaussianMixtureDGP
 from augsim.sources.kinds import EMPIRICAL, POPULATION, metric_sources
 from augsim.study.design import minority_weight
+
+if TYPE_CHECKING:  # the DGPs import SciPy's linear algebra, which a data set's fits never use
+    from augsim.sources.dgps import GaussianMixtureDGP
 
 
 def evaluate_fits(
