@@ -219,3 +219,31 @@ def test_tables_without_rows_or_columns_round_trip(tmp_path):
     assert list(io.read_table(tmp_path / "header.csv").columns) == ["a"]
     io.write_arrays(tmp_path / "none.npz")
     assert io.read_arrays(tmp_path / "none.npz") == {}
+
+
+def test_columns_and_frames_round_trip_through_parquet(tmp_path):
+    columns = {"dgp": "s", "n": 210, "x": np.array([0.1 + 0.2, np.nan]), "e": np.array(["", "b"])}
+    io.write_columns(columns, tmp_path / "c.parquet")
+    back = io.read_table(tmp_path / "c.parquet")
+    assert back["dgp"].tolist() == ["s", "s"] and back["n"].tolist() == [210, 210]
+    np.testing.assert_array_equal(back["x"].to_numpy(), columns["x"])
+    assert back["e"].tolist() == ["", "b"]
+    frames = [
+        pd.DataFrame({"k": ["a", "b"], "v": [1 / 3, 2.0]}),
+        pd.DataFrame({"k": ["c"], "v": [0.1]}),
+    ]
+    assert io.write_parquet(iter(frames), tmp_path / "f.parquet") == 3
+    whole = io.read_table(tmp_path / "f.parquet")
+    pd.testing.assert_frame_equal(whole, pd.concat(frames, ignore_index=True), check_dtype=False)
+    assert io.read_table(tmp_path / "f.parquet", columns=["v"]).columns.tolist() == ["v"]
+    with pytest.raises(ValueError, match="no table"):
+        io.write_parquet(iter([]), tmp_path / "none.parquet")
+    assert not (tmp_path / "none.parquet").exists()
+
+
+def test_a_damaged_parquet_file_names_itself(tmp_path):
+    path = tmp_path / "m.parquet"
+    io.write_columns({"x": np.arange(100.0)}, path)
+    path.write_bytes(path.read_bytes()[:50])
+    with pytest.raises(io.UnreadableFile, match=r"m\.parquet: it is damaged"):
+        io.read_table(path)

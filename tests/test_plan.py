@@ -220,3 +220,21 @@ def test_test_set_error_cells_come_from_the_items_that_need_them(ci):
                            "logistic")}  # fmt: skip
     assert cells[("hetero", 210, "mlp")] == ["raw", "forest_flow", "reweight", "smote"]
     assert ci.test_error_replicates("hetero", 210, "mlp") == [0, 1, 2]
+
+
+def test_only_the_metric_sources_some_item_reads_are_computed(ci):
+    # the shown source everywhere: exact where the model and the source have it
+    assert ci.metric_sources("shared", 210, "logistic", "smote") == ("population",)
+    assert ci.metric_sources("hetero", 210, "gradient_boosting", "smote") == ("empirical",)
+    assert ci.metric_sources("ecoli2", ci.class_counts("ecoli2")[0] + ci.class_counts("ecoli2")[1],
+                             "logistic", "smote") == ("empirical",)  # fmt: skip
+    # and the test set's beside it where the flexible claim reads its control model there:
+    # raw and the methods of the claim's view, not the other methods of the same cell
+    for method in ("raw", "smote", "forest_flow", "reweight"):
+        assert ci.metric_sources("hetero", 210, "logistic", method) == ("empirical", "population")
+    other = {cell.method for cell in ci.fitted_cells
+             if (cell.source, cell.n, cell.model) == ("hetero", 210, "logistic")}  # fmt: skip
+    other -= {"raw", "smote", "forest_flow", "reweight"}
+    assert other, "the CI config fits other methods on the control cell"
+    for method in other:
+        assert ci.metric_sources("hetero", 210, "logistic", method) == ("population",)

@@ -266,3 +266,65 @@ def test_tables_take_the_raw_rows_at_gamma_zero():
     cells[0]["replicates"] = 1
     zero = aggregate.with_gamma_zero(rows, cells).query("method == 'smote' and gamma == 0")
     assert zero["replicate"].tolist() == [0]
+
+
+def _metric_table(rng):
+    """Metric rows of raw and two methods at two evaluations, in no particular order, with a
+    failed fit."""
+    rows = []
+    for method, gammas in (("raw", [0.0]), ("smote", [0.5, 1.0]), ("oracle", [1.0])):
+        for gamma in gammas:
+            for replicate in range(4):
+                for evaluation, prevalence in (("training", 0.05), ("fixed_0.5", 0.5)):
+                    for source in ("empirical", "population"):
+                        for metric in ("auroc", "auprc"):
+                            value, bayes = rng.uniform(0.5, 1.0), rng.uniform(0.9, 1.0)
+                            failed = method == "oracle" and replicate == 2
+                            rows.append({
+                                "dgp": "s", "n": 210, "model": "logistic", "method": method,
+                                "gamma": gamma, "replicate": replicate,
+                                "evaluation": evaluation, "prevalence": prevalence,
+                                "source": source, "metric": metric,
+                                "value": np.nan if failed else value, "bayes": bayes,
+                                "regret": bayes - value, "error": "boom" if failed else "",
+                            })  # fmt: skip
+    return pd.DataFrame(rows).sample(frac=1.0, random_state=1).reset_index(drop=True)
+
+
+def test_aggregating_one_method_at_a_time_equals_the_whole_table():
+    from augsim.steps import aggregate
+
+    table = _metric_table(np.random.default_rng(0))
+    cells = [{"dgp": "s", "n": 210, "model": "logistic", "method": m, "replicates": 3}
+             for m in ("smote", "oracle")]  # fmt: skip
+    whole = aggregate.with_gamma_zero(table, cells)[aggregate.REPLICATE_COLUMNS]
+    whole = whole.sort_values(aggregate.REPLICATE_COLUMNS[:9], ignore_index=True)
+    readers = {m: (lambda m=m: table[table["method"] == m]) for m in ("smote", "raw", "oracle")}
+    parts = list(aggregate.method_parts(readers, cells))
+    replicates = pd.concat([rows for rows, _ in parts], ignore_index=True)
+    summary = pd.concat([summary for _, summary in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(replicates, whole)
+    pd.testing.assert_frame_equal(summary, aggregate.summarise(whole))
+    # the gamma-0 copies of raw's first 3 replicates, and the paired differences, are there
+    assert len(whole[(whole["method"] == "smote") & (whole["gamma"] == 0)]) == 3 * 8
+    assert summary.loc[summary["method"] == "smote", "diff_mean"].abs().gt(0).any()
+
+
+def test_metric_rows_hold_only_the_sources_asked_for():
+    dgp = make_dgp("gaussian_hetero", dim=3, mean=[1.0, 1.0, 0.0], spread=2.0)
+    train = simulate_training(dgp, n0=200, n1=10, replicate_ids=[0, 1], seed=1, scenario="h")
+    test = simulate_test(dgp, rows_per_class=200, seed=1, dgp_key="h")
+    fits = fit_replicates(train, None, lambda: make_model("logistic"), role=Role.UNAUGMENTED,
+                          gammas=[])  # fmt: skip
+    options = {"model": make_model("logistic"), "prevalences": {"training": 10 / 210},
+               "population": dgp, "bayes": None, "class_counts": (200, 10)}  # fmt: skip
+    both = pd.DataFrame(evaluate.evaluate_fits(fits, test, **options))
+    exact = pd.DataFrame(evaluate.evaluate_fits(fits, test, sources=["population"], **options))
+    assert set(both["source"]) == {"empirical", "population"}
+    assert set(exact["source"]) == {"population"}
+    shown = both[both["source"] == "population"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(exact, shown)
+    with pytest.raises(ValueError, match="shown one, 'population', must come last"):
+        evaluate.evaluate_fits(fits, test, sources=["population", "empirical"], **options)
+    with pytest.raises(ValueError, match="must come last"):
+        evaluate.evaluate_fits(fits, test, sources=["empirical"], **options)

@@ -66,12 +66,13 @@ def test_every_figure_and_table_exists(ci_run):
         for ext in ("pdf", "png"):
             path = results / "figures" / f"{figure}.{ext}"
             assert path.stat().st_size > 1000, path
-    for table in ("replicates", "summary", "failures", "population", "discrepancies", "flexible"):
+    assert (results / "tables" / "replicates.parquet").exists()
+    for table in ("summary", "failures", "population", "discrepancies", "flexible"):
         assert (results / "tables" / f"{table}.csv").exists()
 
 
 def test_replicate_table_has_documented_columns_and_ranges(ci_run):
-    table = pd.read_csv(ci_run / "results" / "ci" / "tables" / "replicates.csv")
+    table = pd.read_parquet(ci_run / "results" / "ci" / "tables" / "replicates.parquet")
     assert list(table.columns) == REPLICATE_COLUMNS
     assert set(table["metric"]) == set(ALL)
     assert set(table["source"]) == {"empirical", "population"}
