@@ -177,6 +177,8 @@ def _evaluate_over_fit(results: Path, model: str) -> float:
             and not any(re.search(rf"_n\d+_{other}_", log.name) for other in longer)
         ]
         totals[rule] = sum(float(WORK_LINE.search(log.read_text()).group(1)) for log in logs)
+    if not totals["fit_models"]:  # a run without fits of the model
+        return float("nan")
     return totals["evaluate_models"] / totals["fit_models"]
 
 

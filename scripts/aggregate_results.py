@@ -15,7 +15,10 @@ from augsim.workflow import io
 from augsim.workflow.runtime import rule_script
 
 
-def read_chunks(paths: list[str]) -> pd.DataFrame:
+def read_chunks(paths: list[str]) -> pd.DataFrame | None:
+    """A method's metric rows (None for a method only at gamma 0: it has no chunks)."""
+    if not paths:
+        return None
     return pd.concat([io.read_table(path) for path in paths], ignore_index=True)
 
 

@@ -128,3 +128,13 @@ def test_corrected_interval_drops_nan_and_needs_two_values():
         result = statistics.corrected_interval(too_few, n_train=70, n_test=30)
         assert set(result) == {"mean", "se", "low", "high", "df"}
         assert all(np.isnan(value) for value in result.values())
+
+
+def test_t_quantiles_are_scipy_stats_own_bit_for_bit():
+    df = np.concatenate([np.arange(1, 5001), [1.5, 99.5, np.inf]])
+    np.testing.assert_array_equal(statistics.t_quantile(df), stats.t.ppf(0.975, df))
+    for tests in (2, 12, 192):
+        np.testing.assert_array_equal(
+            statistics.bonferroni_quantile(tests, df), stats.t.ppf(1 - 0.05 / (2 * tests), df)
+        )
+    assert statistics.t_quantile(4) == stats.t.ppf(0.975, 4) != statistics.t_quantile(5)

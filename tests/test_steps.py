@@ -254,18 +254,24 @@ def test_tables_take_the_raw_rows_at_gamma_zero():
     from augsim.steps import aggregate
 
     rows = pd.DataFrame(
-        {"dgp": "d", "n": 10, "model": "m", "method": ["raw", "raw", "smote"],
-         "gamma": [0.0, 0.0, 1.0], "replicate": [0, 1, 0], "value": [0.7, 0.8, 0.9]}
+        {"dgp": "d", "n": 10, "model": "m", "method": ["raw", "raw", "smote", "raw"],
+         "gamma": [0.0, 0.0, 1.0, 0.0], "replicate": [0, 1, 0, 0],
+         "source": ["population"] * 3 + ["empirical"], "value": [0.7, 0.8, 0.9, 0.6]}
     )  # fmt: skip
-    cells = [{"dgp": "d", "n": 10, "model": "m", "method": "smote", "replicates": 2}]
+    cells = [{"dgp": "d", "n": 10, "model": "m", "method": "smote", "replicates": 2,
+              "sources": ["population"]}]  # fmt: skip
     both = aggregate.with_gamma_zero(rows, cells)
     zero = both[(both["method"] == "smote") & (both["gamma"] == 0.0)]
     assert zero["value"].tolist() == [0.7, 0.8] and zero["replicate"].tolist() == [0, 1]
-    assert len(both) == 5
+    assert len(both) == 6
     # a cell of fewer replicates than raw's takes only its own (the first ones)
     cells[0]["replicates"] = 1
     zero = aggregate.with_gamma_zero(rows, cells).query("method == 'smote' and gamma == 0")
     assert zero["replicate"].tolist() == [0]
+    # and raw's rows on the cell's own metric sources only
+    cells[0]["sources"] = ["empirical", "population"]
+    zero = aggregate.with_gamma_zero(rows, cells).query("method == 'smote' and gamma == 0")
+    assert sorted(zero["value"]) == [0.6, 0.7]
 
 
 def _metric_table(rng):
@@ -295,11 +301,23 @@ def test_aggregating_one_method_at_a_time_equals_the_whole_table():
     from augsim.steps import aggregate
 
     table = _metric_table(np.random.default_rng(0))
-    cells = [{"dgp": "s", "n": 210, "model": "logistic", "method": m, "replicates": 3}
-             for m in ("smote", "oracle")]  # fmt: skip
+    cells = [
+        {
+            "dgp": "s",
+            "n": 210,
+            "model": "logistic",
+            "method": m,
+            "replicates": 3,
+            "sources": ["empirical", "population"],
+        }
+        for m in ("smote", "oracle", "ros")
+    ]
+    cells[1]["sources"] = ["population"]  # oracle: its gamma-0 rows on its own source only
+    # ros only at gamma 0: no fits, raw's rows alone
     whole = aggregate.with_gamma_zero(table, cells)[aggregate.REPLICATE_COLUMNS]
     whole = whole.sort_values(aggregate.REPLICATE_COLUMNS[:9], ignore_index=True)
     readers = {m: (lambda m=m: table[table["method"] == m]) for m in ("smote", "raw", "oracle")}
+    readers["ros"] = lambda: None
     parts = list(aggregate.method_parts(readers, cells))
     replicates = pd.concat([rows for rows, _ in parts], ignore_index=True)
     summary = pd.concat([summary for _, summary in parts], ignore_index=True)
@@ -307,6 +325,8 @@ def test_aggregating_one_method_at_a_time_equals_the_whole_table():
     pd.testing.assert_frame_equal(summary, aggregate.summarise(whole))
     # the gamma-0 copies of raw's first 3 replicates, and the paired differences, are there
     assert len(whole[(whole["method"] == "smote") & (whole["gamma"] == 0)]) == 3 * 8
+    assert len(whole[(whole["method"] == "oracle") & (whole["gamma"] == 0)]) == 3 * 4
+    assert len(whole[whole["method"] == "ros"]) == 3 * 8
     assert summary.loc[summary["method"] == "smote", "diff_mean"].abs().gt(0).any()
 
 

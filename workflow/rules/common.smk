@@ -146,13 +146,14 @@ def figure_paths(figure):
     return [f"{RESULTS}/figures/{figure}.{ext}" for ext in ("pdf", "png")]
 
 
-# The metric chunks by (source, n, model) and method, in the replicate table's order: each
-# method of a group is aggregated on its own (augsim.steps.aggregate).
+# The metric chunks by (source, n, model) and method, in the replicate table's order (none for
+# a method only at gamma 0): each method of a group is aggregated on its own
+# (augsim.steps.aggregate).
 METRIC_GROUPS = {
     f"{source}/n{n}/{model}": {
         cell.method: [
             metrics_path(cell.source, cell.n, cell.model, cell.method, chunk)
-            for chunk in PLAN.cell_chunks(cell)
+            for chunk in PLAN.fitted_chunks(cell)
         ]
         for cell in cells
     }

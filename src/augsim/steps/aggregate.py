@@ -42,9 +42,10 @@ def method_parts(
     """The replicate rows and the summary of one (dgp, n, model) group, one method at a time in
     the tables' order, so that no more than one method's rows and raw's are held at once.
 
-    ``chunks`` maps each method of the group to a function that reads its metric rows; each
-    method's rows at gamma 0 are raw's (:func:`with_gamma_zero`), and its paired differences
-    are taken from raw's rows of the same replicates.
+    ``chunks`` maps each method of the group to a function that reads its metric rows (None for
+    a method only at gamma 0, which has no fits of its own); each method's rows at gamma 0 are
+    raw's (:func:`with_gamma_zero`), and its paired differences are taken from raw's rows of
+    the same replicates.
     """
     raw = chunks[RAW]() if RAW in chunks else None
     for method in sorted(chunks):
@@ -52,21 +53,23 @@ def method_parts(
         if raw is not None and method != RAW:
             cells = [cell for cell in gamma_zero_cells if cell["method"] == method]
             rows = with_gamma_zero(pd.concat([rows, raw], ignore_index=True), cells)
-        own = rows[rows["method"] == method]
-        replicates = own[REPLICATE_COLUMNS].sort_values(REPLICATE_COLUMNS[:9], ignore_index=True)
+        # in the table's order, so that every mean sums its replicates in the same order
+        rows = rows[REPLICATE_COLUMNS].sort_values(REPLICATE_COLUMNS[:9], ignore_index=True)
         summary = summarise(rows)
-        yield replicates, summary[summary["method"] == method].reset_index(drop=True)
+        own = rows[rows["method"] == method].reset_index(drop=True)
+        yield own, summary[summary["method"] == method].reset_index(drop=True)
 
 
 def with_gamma_zero(replicates: pd.DataFrame, cells: list[dict]) -> pd.DataFrame:
-    """``replicates`` plus, for each cell ``{dgp, n, model, method, replicates}``, the raw fit's
-    rows of the cell's replicates (the first ones) as that method's rows at gamma 0: there a
-    method adds nothing, so its fit is the raw fit."""
+    """``replicates`` plus, for each cell ``{dgp, n, model, method, replicates, sources}``, the
+    raw fit's rows of the cell's replicates (the first ones) on the cell's metric sources as
+    that method's rows at gamma 0: there a method adds nothing, so its fit is the raw fit."""
     if not cells:
         return replicates
     raw = replicates[replicates["method"] == RAW].drop(columns="method")
-    wanted = pd.DataFrame(cells).rename(columns={"replicates": "cell_replicates"})
-    copies = raw.merge(wanted, on=["dgp", "n", "model"], validate="many_to_many")
+    wanted = pd.DataFrame(cells).explode("sources")
+    wanted = wanted.rename(columns={"replicates": "cell_replicates", "sources": "source"})
+    copies = raw.merge(wanted, on=["dgp", "n", "model", "source"], validate="many_to_many")
     copies = copies[copies["replicate"] < copies["cell_replicates"]]
     return pd.concat([replicates, copies[replicates.columns]], ignore_index=True)
 

@@ -152,17 +152,22 @@ def _fit_metrics(y_test, scores, population, coef, intercept, *, prevalences, so
         for values, by_source in zip(exact, by_prevalence, strict=True):
             by_source[POPULATION] = values
     shown = sources[-1]
-    for pi, by_source in zip(prevalences, by_prevalence, strict=True):
-        shift = calibration.prior_shift(share, pi)
-        if shown == POPULATION:
-            from augsim.population.calibration import linear_calibration_at
+    if shown == POPULATION:
+        from augsim.population.calibration import linear_calibration_at
 
-            (fitted,) = linear_calibration_at(population, coef, intercept, [pi])
-            (corrected,) = linear_calibration_at(population, coef, intercept + shift, [pi])
-        else:
-            (fitted,) = calibration.calibration_metrics_at(y_test, scores, [pi])
-            (corrected,) = calibration.calibration_metrics_at(y_test, scores + shift, [pi])
-        by_source[shown] = by_source.get(shown, {}) | fitted | calibration.corrected(corrected)
+        def calibration_at(shift, pis):
+            return linear_calibration_at(population, coef, intercept + shift, pis)
+    else:
+
+        def calibration_at(shift, pis):
+            return calibration.calibration_metrics_at(y_test, scores + shift, pis)
+
+    # the score as fitted at every prevalence in one call (its prevalence-free parts shared);
+    # the corrected score differs per prevalence
+    fitted = calibration_at(0.0, prevalences)
+    for pi, as_fitted, by_source in zip(prevalences, fitted, by_prevalence, strict=True):
+        (corrected,) = calibration_at(calibration.prior_shift(share, pi), [pi])
+        by_source[shown] = by_source.get(shown, {}) | as_fitted | calibration.corrected(corrected)
     return by_prevalence
 
 

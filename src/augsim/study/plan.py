@@ -41,6 +41,7 @@ from augsim.study.views import Selection, resolve
 #: fewer than a cell's, so the error is a little larger than that of the mean over all of
 #: them (its fit-by-test-row part shrinks with more replicates); the check is conservative
 TEST_ERROR_REPLICATES = 5
+CELL_KEYS = ("dgp", "n", "model", "method")
 
 
 class Plan:
@@ -174,15 +175,28 @@ class Plan:
 
     @cached_property
     def cells_by_group(self) -> dict[tuple[str, int, str], list[Cell]]:
-        """The fitted cells by (source, n, model), sorted as the replicate table is."""
+        """Every cell by (source, n, model), sorted as the replicate table is."""
         groups: dict[tuple[str, int, str], list[Cell]] = defaultdict(list)
-        for cell in self.fitted_cells:
+        for cell in self.cells:
             groups[(cell.source, cell.n, cell.model)].append(cell)
         return dict(sorted(groups.items()))
 
+    def fitted_chunks(self, cell: Cell) -> range:
+        """The chunks of a cell's own fits: none for a method only at gamma 0."""
+        return self.cell_chunks(cell) if cell in self._fitted_set else range(0)
+
+    @cached_property
+    def _fitted_set(self) -> set[Cell]:
+        return set(self.fitted_cells)
+
     @cached_property
     def gamma_zero_cells(self) -> list[dict]:
-        return study_cells.gamma_zero(self.cells, self.roles)
+        """The cells whose rows at gamma 0 are the raw fit's (:func:`augsim.study.cells.
+        gamma_zero`), each with the metric sources it is evaluated on (``sources``)."""
+        return [
+            cell | {"sources": list(self.metric_sources(*(cell[k] for k in CELL_KEYS)))}
+            for cell in study_cells.gamma_zero(self.cells, self.roles)
+        ]
 
     @cached_property
     def scenarios(self) -> list[tuple[str, int]]:
