@@ -28,21 +28,28 @@ def main(smk, log) -> None:
     # job's peak stays near one method's rows
     pa.set_memory_pool(pa.system_memory_pool())
     summaries, failures = [], []
+    # the groups give the layout; the paths are the job's own inputs (the same list, in order)
+    inputs = iter(smk.input.metrics)
 
     def parts():
         for by_method in smk.params.metric_groups.values():
-            readers = {m: functools.partial(read_chunks, paths) for m, paths in by_method.items()}
+            readers = {
+                method: functools.partial(read_chunks, [next(inputs) for _ in paths])
+                for method, paths in by_method.items()
+            }
             for replicates, summary in aggregate.method_parts(readers, smk.params.gamma_zero_cells):
                 summaries.append(summary)
                 failures.append(aggregate.failures(replicates))
                 yield replicates
 
-    rows = io.write_parquet(parts(), smk.output.replicates)
+    n_rows = io.write_parquet(parts(), smk.output.replicates)
+    if next(inputs, None) is not None:
+        raise RuntimeError("the metric groups hold fewer files than the rule's metric inputs")
     summary = pd.concat(summaries, ignore_index=True)
     failed = pd.concat(failures, ignore_index=True)
     io.write_table(summary, smk.output.summary)
     io.write_table(failed, smk.output.failures)
-    log.info("%d replicate rows, %d summary rows, %d failures", rows, len(summary), len(failed))
+    log.info("%d replicate rows, %d summary rows, %d failures", n_rows, len(summary), len(failed))
     aggregate.check_cells_have_results(summary)
 
 

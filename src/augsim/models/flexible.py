@@ -123,7 +123,8 @@ class FlexibleModel(ScoreModel):
 @functools.cache
 def _thread_pools():
     """The process's thread pools, found once: threadpoolctl's ``threadpool_limits`` looks for
-    them at every call (about a millisecond, two calls per fit)."""
+    them at every call (about a millisecond, two calls per fit). Found at the first fit, after
+    the estimator's modules (and their OpenMP and BLAS) are loaded: a job builds one model."""
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()

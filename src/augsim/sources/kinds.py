@@ -35,11 +35,13 @@ FINITE = SourceKind("finite", has_population=False, shared_test_set=False)
 
 
 def metric_sources(*, exact_model: bool, has_population: bool) -> tuple[str, ...]:
-    """The sources of the metrics of one fit, the most precise last.
+    """The sources a fit's metrics can come from, the most precise last.
 
-    Every fit is scored on test rows (``empirical``); a model with exact population metrics
-    (:attr:`augsim.models.logistic.LogisticModel.exact_population`) on a source with a population is
-    also scored exactly (``population``), and that is the number figures and claims show.
+    Every fit can be scored on test rows (``empirical``); a model with exact population metrics
+    (:attr:`augsim.models.logistic.LogisticModel.exact_population`) on a source with a population
+    can also be scored exactly (``population``), and that is the number figures and claims show.
+    Which of them a study computes is the plan's choice (:meth:`augsim.study.plan.Plan.
+    metric_sources`).
     """
     if exact_model and has_population:
         return (EMPIRICAL, POPULATION)

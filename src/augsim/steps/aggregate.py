@@ -37,19 +37,19 @@ REPLICATE_COLUMNS = [
 
 
 def method_parts(
-    chunks: Mapping[str, Callable[[], pd.DataFrame]], gamma_zero_cells: list[dict]
+    readers: Mapping[str, Callable[[], pd.DataFrame | None]], gamma_zero_cells: list[dict]
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """The replicate rows and the summary of one (dgp, n, model) group, one method at a time in
     the tables' order, so that no more than one method's rows and raw's are held at once.
 
-    ``chunks`` maps each method of the group to a function that reads its metric rows (None for
+    ``readers`` maps each method of the group to a function that reads its metric rows (None for
     a method only at gamma 0, which has no fits of its own); each method's rows at gamma 0 are
     raw's (:func:`with_gamma_zero`), and its paired differences are taken from raw's rows of
     the same replicates.
     """
-    raw = chunks[RAW]() if RAW in chunks else None
-    for method in sorted(chunks):
-        rows = raw if method == RAW else chunks[method]()
+    raw = readers[RAW]() if RAW in readers else None
+    for method in sorted(readers):
+        rows = raw if method == RAW else readers[method]()
         if raw is not None and method != RAW:
             cells = [cell for cell in gamma_zero_cells if cell["method"] == method]
             rows = with_gamma_zero(pd.concat([rows, raw], ignore_index=True), cells)

@@ -68,7 +68,7 @@ def evaluate_fits(
     on_test_set = EMPIRICAL in sources
     test_features = _test_features(test, model, keeps_scores(fits) or not on_test_set)
     labels, values = list(prevalences), list(prevalences.values())
-    fitted = np.full((len(fits["replicate"]), len(values), len(block)), np.nan)
+    metric_values = np.full((len(fits["replicate"]), len(values), len(block)), np.nan)
     for i, replicate in enumerate(fits["replicate"]):
         if str(fits["error"][i]):
             continue
@@ -79,9 +79,9 @@ def evaluate_fits(
             fits["coef"][i], fits["intercept"][i], prevalences=values, sources=sources,
             share=share,
         )  # fmt: skip
-        fitted[i] = [[by_source[s][m] for s, m in block] for by_source in by_prevalence]
+        metric_values[i] = [[by_source[s][m] for s, m in block] for by_source in by_prevalence]
     reference = np.array([[_reference(bayes, p).get(m, np.nan) for _, m in block] for p in values])
-    return _columns(fits, labels, values, block, fitted, reference)
+    return _columns(fits, labels, values, block, metric_values, reference)
 
 
 def _metrics_of(source: str, sources: Sequence[str]) -> tuple[str, ...]:
@@ -89,13 +89,13 @@ def _metrics_of(source: str, sources: Sequence[str]) -> tuple[str, ...]:
     return ALL if source == sources[-1] else RANKING
 
 
-def _columns(fits, labels, values, block, fitted, reference) -> dict[str, np.ndarray]:
+def _columns(fits, labels, values, block, metric_values, reference) -> dict[str, np.ndarray]:
     """The metric columns of :func:`evaluate_fits` from the values (F, P, K) of F fits at P
     prevalences over the K (source, metric) pairs of ``block``, and the Bayes values (P, K)."""
-    n_fits, per_fit = fitted.shape[0], fitted.shape[1] * fitted.shape[2]
+    n_fits, per_fit = metric_values.shape[0], metric_values.shape[1] * metric_values.shape[2]
     per_prevalence = len(block)
-    bayes = np.broadcast_to(reference, fitted.shape).reshape(-1)
-    value = fitted.reshape(-1)
+    bayes = np.broadcast_to(reference, metric_values.shape).reshape(-1)
+    value = metric_values.reshape(-1)
     return {
         "replicate": np.repeat(np.asarray(fits["replicate"], dtype=np.int64), per_fit),
         "gamma": np.repeat(np.asarray(fits["gamma"], dtype=float), per_fit),

@@ -191,8 +191,8 @@ class Plan:
 
     @cached_property
     def gamma_zero_cells(self) -> list[dict]:
-        """The cells whose rows at gamma 0 are the raw fit's (:func:`augsim.study.cells.
-        gamma_zero`), each with the metric sources it is evaluated on (``sources``)."""
+        """The cells whose rows at gamma 0 are the raw fit's
+        (:func:`augsim.study.cells.gamma_zero`), each with its metric sources (``sources``)."""
         return [
             cell | {"sources": list(self.metric_sources(*(cell[k] for k in CELL_KEYS)))}
             for cell in study_cells.gamma_zero(self.cells, self.roles)

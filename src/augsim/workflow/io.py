@@ -126,7 +126,7 @@ _ROWS_PER_BLOCK = 100_000
 def write_table(table: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write a table to CSV atomically: floats at full round-trip precision, NaN as ``NaN``."""
     # NumPy float columns are formatted here, as write_rows does: pandas' float_format gives the
-    # same text but takes three times as long on the study's 800,000-row replicate table. Blocks
+    # same text but takes three times as long on tables of hundreds of thousands of rows. Blocks
     # of rows keep the formatted copy small; columns are replaced by position, so any column
     # names work, and other float columns (nullable ones) keep pandas' own formatting.
     float_positions = [
@@ -158,22 +158,25 @@ def write_columns(columns: Mapping[str, np.ndarray | Any], path: str | os.PathLi
 
 def write_parquet(frames: Iterable[pd.DataFrame], path: str | os.PathLike) -> int:
     """Write tables of one layout as one Parquet file, one row group each, without holding
-    them all; returns the rows written."""
+    them all; returns the rows written. A float NaN is stored as Parquet's null (pandas reads it
+    back as NaN)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    written = 0
+    written, writer = 0, None
     with atomic_path(path) as tmp:
-        writer = None
-        for frame in frames:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            written += len(frame)
+        try:
+            for frame in frames:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+                written += len(frame)
+        finally:
+            if writer is not None:
+                writer.close()
         if writer is None:
             raise ValueError(f"no table to write to {path}")
-        writer.close()
     return written
 
 
