@@ -41,7 +41,6 @@ from augsim.study.views import Selection, resolve
 #: fewer than a cell's, so the error is a little larger than that of the mean over all of
 #: them (its fit-by-test-row part shrinks with more replicates); the check is conservative
 TEST_ERROR_REPLICATES = 5
-CELL_KEYS = ("dgp", "n", "model", "method")
 
 
 class Plan:
@@ -193,8 +192,9 @@ class Plan:
     def gamma_zero_cells(self) -> list[dict]:
         """The cells whose rows at gamma 0 are the raw fit's
         (:func:`augsim.study.cells.gamma_zero`), each with its metric sources (``sources``)."""
+        keys = ("dgp", "n", "model", "method")
         return [
-            cell | {"sources": list(self.metric_sources(*(cell[k] for k in CELL_KEYS)))}
+            cell | {"sources": list(self.metric_sources(*(cell[k] for k in keys)))}
             for cell in study_cells.gamma_zero(self.cells, self.roles)
         ]
 
@@ -363,7 +363,8 @@ class Plan:
     def test_error_cells(self) -> dict[tuple[str, int, str], list[str]]:
         """The (source, n, model) triples whose paired differences need the test set's own
         Monte Carlo error, with the methods compared (raw first): the models scored on the test
-        set in the views of the items that need it, and a claim's control model."""
+        set in the views of the items that need it, and a claim's control model
+        (:attr:`read_on_test_set`)."""
         compared: dict[tuple[str, int, str], set[str]] = defaultdict(set)
         for job in self.report_jobs:
             if not job.item.needs.test_error:
@@ -375,10 +376,10 @@ class Plan:
                 for model in selection.models
                 if selection.shown[source][model] == EMPIRICAL
             ]
-            if "control_model" in job.options:
-                pairs.append((job.options["control"], job.options["control_model"]))
             for source, model in pairs:
                 compared[(source, selection.size(source), model)].update(selection.methods)
+        for source, n, model, method in self.read_on_test_set:
+            compared[(source, n, model)].add(method)
         return {
             triple: [RAW, *self._fitted_methods(triple, methods)]
             for triple, methods in compared.items()
